@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+
+/// @notice An ERC-721 that can be switched into hostile behaviour after listing: transfers out of the house revert,
+/// and royaltyInfo either reverts, burns all gas, returns garbage, or names the zero receiver.
+contract HostileNft is ERC721 {
+    enum Royalty {
+        Reverts,
+        BurnsGas,
+        Garbage,
+        ZeroReceiver,
+        Huge
+    }
+
+    bool public blockTransfers;
+    Royalty public royaltyMode;
+    address public house;
+
+    constructor() ERC721("Hostile", "HST") {}
+
+    function mint(address to, uint256 id) external {
+        _mint(to, id);
+    }
+
+    function setHostile(address house_, bool blockTransfers_, Royalty mode) external {
+        house = house_;
+        blockTransfers = blockTransfers_;
+        royaltyMode = mode;
+    }
+
+    function _update(address to, uint256 tokenId, address auth) internal override returns (address) {
+        address from = _ownerOf(tokenId);
+        require(!(blockTransfers && from == house && house != address(0)), "HostileNft: blocked");
+        return super._update(to, tokenId, auth);
+    }
+
+    function royaltyInfo(uint256, uint256 price) external view returns (address, uint256) {
+        if (royaltyMode == Royalty.Reverts) revert("no royalty for you");
+        if (royaltyMode == Royalty.BurnsGas) {
+            uint256 x;
+            while (gasleft() > 100) x++;
+            return (address(1), x);
+        }
+        if (royaltyMode == Royalty.Garbage) {
+            assembly {
+                mstore(0, 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff)
+                mstore(32, 1)
+                return(0, 64)
+            }
+        }
+        if (royaltyMode == Royalty.ZeroReceiver) return (address(0), price / 2);
+        return (house, price * 10); // Huge: more than the price
+    }
+}
