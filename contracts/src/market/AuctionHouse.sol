@@ -20,7 +20,7 @@ import {IAuctionHouse} from "./IAuctionHouse.sol";
 ///
 /// Refunds without a griefing path: an outbid bidder is never paid inside someone else's transaction. Their bid
 /// becomes a credit in the house (pull pattern), spent automatically by their next bid or withdrawn with
-/// {withdrawCredits}. No bidder can make another bid, a settlement or a refund revert. Items are delivered with
+/// {withdrawCredits}. Bidders may also {deposit} credits up front: bids paid from credits move no tokens. No bidder can make another bid, a settlement or a refund revert. Items are delivered with
 /// `transferFrom` (no receiver callback the winner could use to block settlement), royalties are read with a
 /// gas-capped static call (a broken royalty contract pays no royalty instead of blocking the sale), and an ERC-721
 /// whose transfer reverts at settlement gets the winning bid credited back ({SettlementFailed}).
@@ -159,6 +159,20 @@ contract AuctionHouse is IAuctionHouse, ERC2771Context, ReentrancyGuardTransient
 
     // ---------------------------------------------------------------- credits
 
+    /// @notice Moves `amount` of the caller's currency into their credits, so that later bids are paid from the
+    /// house balance without a token transfer each (cheaper bidding wars). Withdrawable at any time.
+    /// Requirements: `amount` > 0; allowance. Emits {CreditsDeposited}.
+    function deposit(uint256 amount) external nonReentrant {
+        _deposit(_msgSender(), amount);
+    }
+
+    /// @notice {deposit} preceded by an EIP-2612 permit of the currency (see {bidWithPermit}).
+    function depositWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external nonReentrant {
+        address account = _msgSender();
+        _tryPermit(account, amount, deadline, v, r, s);
+        _deposit(account, amount);
+    }
+
     /// @notice Sends the caller all their credits. Requirements: credits > 0. Emits {CreditsWithdrawn}.
     function withdrawCredits() external nonReentrant {
         address account = _msgSender();
@@ -289,6 +303,13 @@ contract AuctionHouse is IAuctionHouse, ERC2771Context, ReentrancyGuardTransient
         if (fee != 0) currency.safeTransfer(config.treasury(), fee);
         if (royalty != 0) currency.safeTransfer(receiver, royalty);
         if (proceeds != 0) currency.safeTransfer(l.seller, proceeds);
+    }
+
+    function _deposit(address account, uint256 amount) private {
+        if (amount == 0) revert AuctionHouseZeroDeposit();
+        credits[account] += amount;
+        emit CreditsDeposited(account, amount);
+        currency.safeTransferFrom(account, address(this), amount);
     }
 
     function _tryPermit(address owner, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) private {

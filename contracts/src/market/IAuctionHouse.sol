@@ -69,7 +69,9 @@ interface IAuctionHouse {
     /// @notice The item of English auction `id` could not be delivered (its ERC-721 reverted); the winning bid was
     /// credited back to the winner, so no bid is ever locked by a broken token contract.
     event SettlementFailed(uint256 indexed id, address indexed winner, uint96 amount);
-    /// @notice `account` withdrew `amount` of credits (refunds of outbid bids).
+    /// @notice `account` moved `amount` of currency into its credits.
+    event CreditsDeposited(address indexed account, uint256 amount);
+    /// @notice `account` withdrew `amount` of credits (refunds of outbid bids and deposits).
     event CreditsWithdrawn(address indexed account, uint256 amount);
 
     error AuctionHouseListingNotFound(uint256 id);
@@ -84,6 +86,7 @@ interface IAuctionHouse {
     error AuctionHouseNotSeller(uint256 id, address caller);
     error AuctionHouseHasBids(uint256 id);
     error AuctionHouseNoCredits(address account);
+    error AuctionHouseZeroDeposit();
     error AuctionHouseItemNotReceived(address nft, uint256 tokenId);
     error AuctionHouseItemTransferFailed(address nft, uint256 tokenId, address to);
 }

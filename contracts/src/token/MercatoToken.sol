@@ -20,8 +20,8 @@ import {IEconomyConfig, IEmissionSource} from "../config/IEconomyConfig.sol";
 /// house) are not auto-delegated: their balances carry no votes unless they delegate explicitly. Delegating to the
 /// zero address is refused, because "no delegate" is what triggers auto-delegation.
 /// @dev The cost of auto-delegation is paid once per holder, on the first receipt (a delegate slot and the first
-/// checkpoint); after that a transfer costs what an OpenZeppelin ERC20Votes transfer between two delegated holders
-/// costs plus one warm slot read. The gas benchmark (test/bench) prints both.
+/// checkpoint); after that a transfer does what an OpenZeppelin ERC20Votes transfer between two delegated holders
+/// does. The gas benchmark (test/bench) prints both.
 contract MercatoToken is ERC20, ERC20Burnable, ERC20Permit, ERC20Votes, ERC2771Context, IEmissionSource {
     /// @notice The hard cap on total supply, in base units.
     uint256 public immutable cap;
@@ -108,18 +108,32 @@ contract MercatoToken is ERC20, ERC20Burnable, ERC20Permit, ERC20Votes, ERC2771C
         super._delegate(account, delegatee);
     }
 
-    /// @dev Enforces the cap on mints, then auto-delegates a first-time EOA receiver to itself. The receiver's
-    /// delegate slot is already warm here (ERC20Votes read it to move votes), so holders that have a delegate pay
-    /// one warm read; the code-size check runs only for accounts without a delegate.
+    /// @dev Enforces the cap on mints.
     function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Votes) {
         if (from == address(0)) {
             uint256 supply = totalSupply();
             if (supply + value > cap) revert MercatoTokenCapExceeded(supply, value, cap);
         }
         super._update(from, to, value);
-        if (to != address(0) && delegates(to) == address(0) && to.code.length == 0) {
-            super._delegate(to, to);
+    }
+
+    /// @dev Moves votes like OpenZeppelin's Votes, and auto-delegates a first-time EOA receiver to itself. The
+    /// receiver's delegate is read once and reused, so a transfer between holders that have a delegate costs what
+    /// the OpenZeppelin implementation costs; the code-size check runs only for receivers without a delegate.
+    function _transferVotingUnits(address from, address to, uint256 amount) internal override {
+        if (to == address(0)) {
+            super._transferVotingUnits(from, to, amount); // burn: also moves the total-supply checkpoint
+            return;
         }
+        address toDelegate = delegates(to);
+        bool autoDelegate = toDelegate == address(0) && to.code.length == 0;
+        if (from == address(0)) {
+            super._transferVotingUnits(from, to, amount); // mint: also moves the total-supply checkpoint
+        } else {
+            _moveDelegateVotes(delegates(from), toDelegate, amount);
+        }
+        // The receiver's balance already includes `amount`: delegating moves all of it to the receiver.
+        if (autoDelegate) super._delegate(to, to);
     }
 
     // ---------------------------------------------------------------- plumbing

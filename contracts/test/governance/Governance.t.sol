@@ -29,16 +29,7 @@ contract GovernanceTest is MercatoFixture {
     function _ballotDigest(uint256 proposalId, uint8 support, address voter) internal view returns (bytes32) {
         bytes32 structHash =
             keccak256(abi.encode(governor.BALLOT_TYPEHASH(), proposalId, support, voter, governor.nonces(voter)));
-        (, string memory name, string memory version, uint256 chainId, address verifying,,) = governor.eip712Domain();
-        bytes32 domain = keccak256(
-            abi.encode(
-                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
-                keccak256(bytes(name)),
-                keccak256(bytes(version)),
-                chainId,
-                verifying
-            )
-        );
+        bytes32 domain = _domainOf(address(governor));
         return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
     }
 

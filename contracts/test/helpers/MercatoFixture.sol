@@ -2,6 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {Test} from "forge-std/Test.sol";
+import {ERC2771Forwarder} from "@openzeppelin/contracts/metatx/ERC2771Forwarder.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {MercatoDeployment} from "../../script/MercatoDeployment.sol";
 import {EconomyConfig} from "../../src/config/EconomyConfig.sol";
@@ -115,6 +116,46 @@ abstract contract MercatoFixture is Test {
             keccak256(abi.encode(typehash, owner.addr, address(house), value, token.nonces(owner.addr), deadline));
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", token.DOMAIN_SEPARATOR(), structHash));
         return vm.sign(owner.key, digest);
+    }
+
+    /// @dev EIP-712 domain separator of a contract that implements ERC-5267 (`eip712Domain()`).
+    function _domainOf(address target) internal view returns (bytes32) {
+        (, string memory name, string memory version, uint256 chainId, address verifying,,) =
+            ERC2771Forwarder(target).eip712Domain();
+        return keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256(bytes(name)),
+                keccak256(bytes(version)),
+                chainId,
+                verifying
+            )
+        );
+    }
+
+    /// @dev A ForwardRequest signed by `signer` for the forwarder, with the signer's current forwarder nonce.
+    function _forwardRequest(Account memory signer, address to, bytes memory data, uint256 gas, uint48 deadline)
+        internal
+        view
+        returns (ERC2771Forwarder.ForwardRequestData memory req)
+    {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256(
+                    "ForwardRequest(address from,address to,uint256 value,uint256 gas,uint256 nonce,uint48 deadline,bytes data)"
+                ),
+                signer.addr,
+                to,
+                0,
+                gas,
+                forwarder.nonces(signer.addr),
+                deadline,
+                keccak256(data)
+            )
+        );
+        bytes32 digest = keccak256(abi.encodePacked("\x19\x01", _domainOf(address(forwarder)), structHash));
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(signer.key, digest);
+        req = ERC2771Forwarder.ForwardRequestData(signer.addr, to, 0, gas, deadline, data, abi.encodePacked(r, s, v));
     }
 
     function _listing(uint256 id) internal view returns (IAuctionHouse.Listing memory) {

@@ -42,6 +42,7 @@ contract AuctionHouseTest is MercatoFixture {
     event AuctionUnsold(uint256 indexed id, address indexed seller);
     event SettlementFailed(uint256 indexed id, address indexed winner, uint96 amount);
     event CreditsWithdrawn(address indexed account, uint256 amount);
+    event CreditsDeposited(address indexed account, uint256 amount);
 
     address internal seller;
 
@@ -413,6 +414,48 @@ contract AuctionHouseTest is MercatoFixture {
         vm.prank(alice.addr);
         vm.expectRevert(abi.encodeWithSelector(IAuctionHouse.AuctionHouseNoCredits.selector, alice.addr));
         house.withdrawCredits();
+    }
+
+    function test_depositedCreditsPayBidsWithoutTokenTransfers() public {
+        (uint256 id,) = _listEnglish(seller, 10 ether, 1 days);
+        vm.expectEmit(address(house));
+        emit CreditsDeposited(alice.addr, 100 ether);
+        vm.prank(alice.addr);
+        house.deposit(100 ether);
+        assertEq(house.credits(alice.addr), 100 ether);
+        uint256 balance = token.balanceOf(alice.addr);
+        _bid(alice.addr, id, 30 ether);
+        assertEq(token.balanceOf(alice.addr), balance, "paid from credits");
+        assertEq(house.credits(alice.addr), 70 ether);
+        _bid(bob.addr, id, 40 ether);
+        assertEq(house.credits(alice.addr), 100 ether);
+        vm.prank(alice.addr);
+        house.withdrawCredits();
+        assertEq(token.balanceOf(alice.addr), FUNDS);
+    }
+
+    function test_deposit_rejectsZeroAndMissingAllowance() public {
+        vm.prank(alice.addr);
+        vm.expectRevert(IAuctionHouse.AuctionHouseZeroDeposit.selector);
+        house.deposit(0);
+        address fresh = makeAddr("fresh");
+        _fund(fresh, 10 ether);
+        vm.prank(fresh);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(house), 0, 10 ether)
+        );
+        house.deposit(10 ether);
+        assertEq(house.credits(fresh), 0);
+    }
+
+    function test_depositWithPermit() public {
+        address fresh = vm.addr(0xDE9);
+        _fund(fresh, 10 ether);
+        (uint8 v, bytes32 r, bytes32 s) = _permit(Account(fresh, 0xDE9), 10 ether, block.timestamp + 1 hours);
+        vm.prank(fresh);
+        house.depositWithPermit(10 ether, block.timestamp + 1 hours, v, r, s);
+        assertEq(house.credits(fresh), 10 ether);
+        assertEq(token.balanceOf(fresh), 0);
     }
 
     // ---------------------------------------------------------------- permit entry points

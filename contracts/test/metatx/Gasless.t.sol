@@ -10,10 +10,6 @@ import {IAuctionHouse} from "../../src/market/IAuctionHouse.sol";
 
 /// @notice Users with zero ETH act through the ERC-2771 forwarder; a relayer account submits and pays.
 contract GaslessTest is MercatoFixture {
-    bytes32 internal constant FORWARD_REQUEST_TYPEHASH = keccak256(
-        "ForwardRequest(address from,address to,uint256 value,uint256 gas,uint256 nonce,uint48 deadline,bytes data)"
-    );
-
     address internal relayer = makeAddr("relayer");
     Account internal user = makeAccount("gasless-user");
 
@@ -27,49 +23,9 @@ contract GaslessTest is MercatoFixture {
     function _request(Account memory signer, address to, bytes memory data, uint48 deadline)
         internal
         view
-        returns (ERC2771Forwarder.ForwardRequestData memory req)
+        returns (ERC2771Forwarder.ForwardRequestData memory)
     {
-        bytes32 digest = keccak256(
-            abi.encodePacked(
-                "\x19\x01",
-                _forwarderDomain(),
-                keccak256(
-                    abi.encode(
-                        FORWARD_REQUEST_TYPEHASH,
-                        signer.addr,
-                        to,
-                        0,
-                        500_000,
-                        forwarder.nonces(signer.addr),
-                        deadline,
-                        keccak256(data)
-                    )
-                )
-            )
-        );
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(signer.key, digest);
-        req = ERC2771Forwarder.ForwardRequestData({
-            from: signer.addr,
-            to: to,
-            value: 0,
-            gas: 500_000,
-            deadline: deadline,
-            data: data,
-            signature: abi.encodePacked(r, s, v)
-        });
-    }
-
-    function _forwarderDomain() internal view returns (bytes32) {
-        (, string memory name, string memory version, uint256 chainId, address verifying,,) = forwarder.eip712Domain();
-        return keccak256(
-            abi.encode(
-                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
-                keccak256(bytes(name)),
-                keccak256(bytes(version)),
-                chainId,
-                verifying
-            )
-        );
+        return _forwardRequest(signer, to, data, 500_000, deadline);
     }
 
     function _relay(ERC2771Forwarder.ForwardRequestData memory req) internal {
