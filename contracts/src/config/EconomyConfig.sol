@@ -169,7 +169,9 @@ contract EconomyConfig is IEconomyConfig, Ownable {
 
     function _setAuctionDurationBounds(uint32 minSecs, uint32 maxSecs) private {
         _checkBounds("minAuctionDuration", minSecs, MIN_AUCTION_DURATION_FLOOR, MIN_AUCTION_DURATION_CEIL);
-        _checkBounds("maxAuctionDuration", maxSecs, _max(MAX_AUCTION_DURATION_FLOOR, minSecs), MAX_AUCTION_DURATION_CEIL);
+        _checkBounds(
+            "maxAuctionDuration", maxSecs, _max(MAX_AUCTION_DURATION_FLOOR, minSecs), MAX_AUCTION_DURATION_CEIL
+        );
         emit ParameterChanged("minAuctionDuration", _market.minAuctionDuration, minSecs);
         emit ParameterChanged("maxAuctionDuration", _market.maxAuctionDuration, maxSecs);
         _market.minAuctionDuration = minSecs;

@@ -187,12 +187,7 @@ contract MercatoItems is ERC721, AccessControl, ERC2771Context, IERC2981 {
     }
 
     /// @notice ERC-165: ERC-721, ERC-721 Metadata, ERC-2981, AccessControl.
-    function supportsInterface(bytes4 interfaceId)
-        public
-        view
-        override(ERC721, AccessControl, IERC165)
-        returns (bool)
-    {
+    function supportsInterface(bytes4 interfaceId) public view override(ERC721, AccessControl, IERC165) returns (bool) {
         return interfaceId == type(IERC2981).interfaceId || ERC721.supportsInterface(interfaceId)
             || AccessControl.supportsInterface(interfaceId);
     }

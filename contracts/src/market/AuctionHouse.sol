@@ -70,7 +70,9 @@ contract AuctionHouse is IAuctionHouse, ERC2771Context, ReentrancyGuardTransient
         nonReentrant
         returns (uint256 id)
     {
-        if (floorPrice == 0 || startPrice <= floorPrice) revert AuctionHouseInvalidPrices(startPrice, floorPrice);
+        if (floorPrice == 0 || startPrice <= floorPrice) {
+            revert AuctionHouseInvalidPrices(startPrice, floorPrice);
+        }
         return _create(Kind.Dutch, nft, tokenId, startPrice, floorPrice, duration);
     }
 
@@ -109,10 +111,15 @@ contract AuctionHouse is IAuctionHouse, ERC2771Context, ReentrancyGuardTransient
 
     /// @notice {bid} preceded by an EIP-2612 permit of the currency, so no separate approve transaction is needed.
     /// A permit that fails (e.g. already used by a front-runner) is ignored if the allowance suffices anyway.
-    function bidWithPermit(uint256 id, uint96 amount, uint256 permitValue, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external
-        nonReentrant
-    {
+    function bidWithPermit(
+        uint256 id,
+        uint96 amount,
+        uint256 permitValue,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant {
         address bidder = _msgSender();
         _tryPermit(bidder, permitValue, deadline, v, r, s);
         _bid(id, amount, bidder);
@@ -147,11 +154,15 @@ contract AuctionHouse is IAuctionHouse, ERC2771Context, ReentrancyGuardTransient
     }
 
     /// @notice {buy} preceded by an EIP-2612 permit of the currency (see {bidWithPermit}).
-    function buyWithPermit(uint256 id, uint96 maxPrice, uint256 permitValue, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external
-        nonReentrant
-        returns (uint256 price)
-    {
+    function buyWithPermit(
+        uint256 id,
+        uint96 maxPrice,
+        uint256 permitValue,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256 price) {
         address buyer = _msgSender();
         _tryPermit(buyer, permitValue, deadline, v, r, s);
         return _buy(id, maxPrice, buyer);
@@ -344,9 +355,8 @@ contract AuctionHouse is IAuctionHouse, ERC2771Context, ReentrancyGuardTransient
         view
         returns (address receiver, uint256 amount)
     {
-        (bool ok, bytes memory ret) = nft.staticcall{gas: ROYALTY_LOOKUP_GAS}(
-            abi.encodeCall(IERC2981.royaltyInfo, (tokenId, price))
-        );
+        (bool ok, bytes memory ret) =
+            nft.staticcall{gas: ROYALTY_LOOKUP_GAS}(abi.encodeCall(IERC2981.royaltyInfo, (tokenId, price)));
         if (!ok || ret.length < 64) return (address(0), 0);
         uint256 rawReceiver;
         (rawReceiver, amount) = abi.decode(ret, (uint256, uint256));

@@ -45,13 +45,11 @@ contract MercatoToken is ERC20, ERC20Burnable, ERC20Permit, ERC20Votes, ERC2771C
     /// @param genesisHolder receives `genesisSupply` at deployment (the only mint outside emission)
     /// @param genesisSupply initial supply, at most `cap_`
     /// @param cap_ hard cap on total supply
-    constructor(
-        IEconomyConfig config_,
-        address forwarder,
-        address genesisHolder,
-        uint256 genesisSupply,
-        uint256 cap_
-    ) ERC20("Mercato", "MRC") ERC20Permit("Mercato") ERC2771Context(forwarder) {
+    constructor(IEconomyConfig config_, address forwarder, address genesisHolder, uint256 genesisSupply, uint256 cap_)
+        ERC20("Mercato", "MRC")
+        ERC20Permit("Mercato")
+        ERC2771Context(forwarder)
+    {
         if (cap_ == 0 || genesisSupply > cap_ || cap_ > type(uint208).max) {
             revert MercatoTokenInvalidCap(cap_, genesisSupply);
         }

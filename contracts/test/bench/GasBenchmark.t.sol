@@ -65,7 +65,9 @@ contract GasBenchmark is MercatoFixture {
     }
 
     function _calldataGas(bytes memory data) internal pure returns (uint256 g) {
-        for (uint256 i; i < data.length; i++) g += data[i] == 0 ? 4 : 16;
+        for (uint256 i; i < data.length; i++) {
+            g += data[i] == 0 ? 4 : 16;
+        }
     }
 
     /// @dev Calls `target` with `data` as `from` in its own transaction; returns the execution gas and logs a row.
@@ -99,7 +101,8 @@ contract GasBenchmark is MercatoFixture {
         _tick();
         bytes memory move = abi.encodeCall(oz.transfer, (bob.addr, 1 ether));
         transferExisting = _op("MRC transfer, existing holder (both delegated)", alice.addr, address(token), move);
-        ozTransferExisting = _op("OZ ERC20Votes transfer, existing holder (both delegated)", alice.addr, address(oz), move);
+        ozTransferExisting =
+            _op("OZ ERC20Votes transfer, existing holder (both delegated)", alice.addr, address(oz), move);
         _op("OZ ERC20Votes + ERC2771Context transfer, existing holder", alice.addr, address(oz2771), move);
 
         _tick();
@@ -119,9 +122,19 @@ contract GasBenchmark is MercatoFixture {
         _tick();
         bytes memory mint = abi.encodeCall(MercatoItems.mint, (alice.addr, MercatoItems.Attributes(3, 2, 1_500)));
         mintNew = _op("item mint, holder's first item (attributes on-chain)", game, address(items), mint);
-        _op("OZ ERC721 mint, holder's first item (no attributes)", game, address(ozItems), abi.encodeCall(OzItems.mint, (alice.addr)));
+        _op(
+            "OZ ERC721 mint, holder's first item (no attributes)",
+            game,
+            address(ozItems),
+            abi.encodeCall(OzItems.mint, (alice.addr))
+        );
         mintExisting = _op("item mint, holder has items (attributes on-chain)", game, address(items), mint);
-        _op("OZ ERC721 mint, holder has items (no attributes)", game, address(ozItems), abi.encodeCall(OzItems.mint, (alice.addr)));
+        _op(
+            "OZ ERC721 mint, holder has items (no attributes)",
+            game,
+            address(ozItems),
+            abi.encodeCall(OzItems.mint, (alice.addr))
+        );
         itemId = items.nextTokenId() - 2; // alice's first Mercato item
     }
 
@@ -135,7 +148,12 @@ contract GasBenchmark is MercatoFixture {
             abi.encodeCall(AuctionHouse.createEnglish, (address(items), itemId, 100 ether, 1 days))
         );
         _tick();
-        _op("first bid (currency pulled from the wallet)", bob.addr, address(house), abi.encodeCall(AuctionHouse.bid, (id, 100 ether)));
+        _op(
+            "first bid (currency pulled from the wallet)",
+            bob.addr,
+            address(house),
+            abi.encodeCall(AuctionHouse.bid, (id, 100 ether))
+        );
         _tick();
         outbidPull = _op(
             "outbid, currency pulled from the wallet (previous bid credited)",
@@ -144,7 +162,12 @@ contract GasBenchmark is MercatoFixture {
             abi.encodeCall(AuctionHouse.bid, (id, 110 ether))
         );
         _tick();
-        _op("deposit credits (once, before a bidding war)", bob.addr, address(house), abi.encodeCall(AuctionHouse.deposit, (500 ether)));
+        _op(
+            "deposit credits (once, before a bidding war)",
+            bob.addr,
+            address(house),
+            abi.encodeCall(AuctionHouse.deposit, (500 ether))
+        );
         _tick();
         outbidCredits = _op(
             "outbid paid from credits (previous bid credited)",
@@ -153,7 +176,12 @@ contract GasBenchmark is MercatoFixture {
             abi.encodeCall(AuctionHouse.bid, (id, 121 ether))
         );
         vm.warp(block.timestamp + 1 days);
-        _op("settle (fee + royalty + proceeds, item to winner)", carol.addr, address(house), abi.encodeCall(AuctionHouse.settle, (id)));
+        _op(
+            "settle (fee + royalty + proceeds, item to winner)",
+            carol.addr,
+            address(house),
+            abi.encodeCall(AuctionHouse.settle, (id))
+        );
     }
 
     function _fixedAndGovernance() internal {
@@ -181,7 +209,11 @@ contract GasBenchmark is MercatoFixture {
         );
         _tick();
         ERC2771Forwarder.ForwardRequestData memory req = _forwardRequest(
-            carol, address(token), abi.encodeCall(token.transfer, (bob.addr, 1 ether)), 200_000, uint48(block.timestamp + 1 hours)
+            carol,
+            address(token),
+            abi.encodeCall(token.transfer, (bob.addr, 1 ether)),
+            200_000,
+            uint48(block.timestamp + 1 hours)
         );
         uint256 forwarded = _op(
             "MRC transfer through the forwarder (signed request)",
@@ -189,21 +221,44 @@ contract GasBenchmark is MercatoFixture {
             address(forwarder),
             abi.encodeCall(forwarder.execute, (req))
         );
-        console.log(string.concat("forwarder overhead: ", vm.toString(forwarded - direct), " exec gas (plus the signed request's calldata)"));
+        console.log(
+            string.concat(
+                "forwarder overhead: ",
+                vm.toString(forwarded - direct),
+                " exec gas (plus the signed request's calldata)"
+            )
+        );
     }
 
     function _targets() internal view {
-        console.log(string.concat(
-            "target item mint <= 60000 exec: first item ", vm.toString(mintNew), mintNew <= ITEM_MINT_TARGET ? " met" : " NOT met",
-            "; holder has items ", vm.toString(mintExisting), mintExisting <= ITEM_MINT_TARGET ? " met" : " NOT met"
-        ));
-        console.log(string.concat(
-            "target transfer <= OZ ERC20Votes: ", vm.toString(transferExisting), " vs ", vm.toString(ozTransferExisting),
-            transferExisting <= ozTransferExisting ? " met" : " NOT met"
-        ));
-        console.log(string.concat(
-            "target outbid <= 70000 exec: from the wallet ", vm.toString(outbidPull), outbidPull <= OUTBID_TARGET ? " met" : " NOT met",
-            "; from credits ", vm.toString(outbidCredits), outbidCredits <= OUTBID_TARGET ? " met" : " NOT met"
-        ));
+        console.log(
+            string.concat(
+                "target item mint <= 60000 exec: first item ",
+                vm.toString(mintNew),
+                mintNew <= ITEM_MINT_TARGET ? " met" : " NOT met",
+                "; holder has items ",
+                vm.toString(mintExisting),
+                mintExisting <= ITEM_MINT_TARGET ? " met" : " NOT met"
+            )
+        );
+        console.log(
+            string.concat(
+                "target transfer <= OZ ERC20Votes: ",
+                vm.toString(transferExisting),
+                " vs ",
+                vm.toString(ozTransferExisting),
+                transferExisting <= ozTransferExisting ? " met" : " NOT met"
+            )
+        );
+        console.log(
+            string.concat(
+                "target outbid <= 70000 exec: from the wallet ",
+                vm.toString(outbidPull),
+                outbidPull <= OUTBID_TARGET ? " met" : " NOT met",
+                "; from credits ",
+                vm.toString(outbidCredits),
+                outbidCredits <= OUTBID_TARGET ? " met" : " NOT met"
+            )
+        );
     }
 }

@@ -38,7 +38,11 @@ contract EconomyConfigTest is MercatoFixture {
 
     function test_setMarketFeeBps_revertsAboveBound() public {
         _asTimelock();
-        vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("marketFeeBps"), 1_001, 0, 1_000));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("marketFeeBps"), 1_001, 0, 1_000
+            )
+        );
         config.setMarketFeeBps(1_001);
     }
 
@@ -49,7 +53,11 @@ contract EconomyConfigTest is MercatoFixture {
         config.setRoyaltyCapBps(2_500);
         assertEq(config.royaltyCapBps(), 2_500);
         _asTimelock();
-        vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("royaltyCapBps"), 2_501, 0, 2_500));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("royaltyCapBps"), 2_501, 0, 2_500
+            )
+        );
         config.setRoyaltyCapBps(2_501);
     }
 
@@ -58,10 +66,18 @@ contract EconomyConfigTest is MercatoFixture {
         config.setMinBidIncrementBps(1);
         assertEq(config.marketParams().minBidIncrementBps, 1);
         _asTimelock();
-        vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("minBidIncrementBps"), 0, 1, 5_000));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("minBidIncrementBps"), 0, 1, 5_000
+            )
+        );
         config.setMinBidIncrementBps(0);
         _asTimelock();
-        vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("minBidIncrementBps"), 5_001, 1, 5_000));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("minBidIncrementBps"), 5_001, 1, 5_000
+            )
+        );
         config.setMinBidIncrementBps(5_001);
     }
 
@@ -71,7 +87,11 @@ contract EconomyConfigTest is MercatoFixture {
         _asTimelock();
         config.setAntiSnipeBuffer(0);
         _asTimelock();
-        vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("antiSnipeBuffer"), 3_601, 0, 3_600));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("antiSnipeBuffer"), 3_601, 0, 3_600
+            )
+        );
         config.setAntiSnipeBuffer(1 hours + 1);
     }
 
@@ -88,14 +108,34 @@ contract EconomyConfigTest is MercatoFixture {
 
     function test_setAuctionDurationBounds_rejectsBadRanges() public {
         _asTimelock();
-        vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("minAuctionDuration"), 59, 60, 1 days));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("minAuctionDuration"), 59, 60, 1 days
+            )
+        );
         config.setAuctionDurationBounds(59, 7 days);
         _asTimelock();
-        vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("maxAuctionDuration"), 91 days, 1 hours, 90 days));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IEconomyConfig.EconomyConfigOutOfBounds.selector,
+                bytes32("maxAuctionDuration"),
+                91 days,
+                1 hours,
+                90 days
+            )
+        );
         config.setAuctionDurationBounds(1 hours, 91 days);
         // max below min
         _asTimelock();
-        vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("maxAuctionDuration"), 2 hours, 1 days, 90 days));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IEconomyConfig.EconomyConfigOutOfBounds.selector,
+                bytes32("maxAuctionDuration"),
+                2 hours,
+                1 days,
+                90 days
+            )
+        );
         config.setAuctionDurationBounds(1 days, 2 hours);
     }
 
@@ -119,7 +159,11 @@ contract EconomyConfigTest is MercatoFixture {
         vm.warp(block.timestamp + 10);
         assertEq(token.pendingEmission(), 50 ether, "new rate from the change on");
         _asTimelock();
-        vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("emissionRate"), 101 ether, 0, 100 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("emissionRate"), 101 ether, 0, 100 ether
+            )
+        );
         config.setEmissionRate(101 ether);
     }
 
@@ -133,7 +177,9 @@ contract EconomyConfigTest is MercatoFixture {
         token.releaseEmission();
         assertEq(token.balanceOf(carol.addr), FUNDS + 10 ether);
         _asTimelock();
-        vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigZeroAddress.selector, bytes32("emissionRecipient")));
+        vm.expectRevert(
+            abi.encodeWithSelector(IEconomyConfig.EconomyConfigZeroAddress.selector, bytes32("emissionRecipient"))
+        );
         config.setEmissionRecipient(address(0));
     }
 
@@ -161,12 +207,22 @@ contract EconomyConfigTest is MercatoFixture {
     function test_constructor_checksBounds() public {
         IEconomyConfig.MarketParams memory p = settings.market;
         p.marketFeeBps = 2_000;
-        vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("marketFeeBps"), 2_000, 0, 1_000));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("marketFeeBps"), 2_000, 0, 1_000
+            )
+        );
         new EconomyConfig(address(this), IEmissionSource(address(token)), game, p, IEconomyConfig.Emission(game, 1), 10);
         vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigZeroAddress.selector, bytes32("token")));
-        new EconomyConfig(address(this), IEmissionSource(address(0)), game, settings.market, IEconomyConfig.Emission(game, 1), 10);
-        vm.expectRevert(abi.encodeWithSelector(IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("emissionRate"), 11, 0, 10));
-        new EconomyConfig(address(this), IEmissionSource(address(token)), game, settings.market, IEconomyConfig.Emission(game, 11), 10);
+        new EconomyConfig(
+            address(this), IEmissionSource(address(0)), game, settings.market, IEconomyConfig.Emission(game, 1), 10
+        );
+        vm.expectRevert(
+            abi.encodeWithSelector(IEconomyConfig.EconomyConfigOutOfBounds.selector, bytes32("emissionRate"), 11, 0, 10)
+        );
+        new EconomyConfig(
+            address(this), IEmissionSource(address(token)), game, settings.market, IEconomyConfig.Emission(game, 11), 10
+        );
     }
 
     function testFuzz_marketFee_acceptedIffWithinBounds(uint16 bps) public {

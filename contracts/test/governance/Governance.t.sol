@@ -130,7 +130,9 @@ contract GovernanceTest is MercatoFixture {
         vm.warp(block.timestamp + 1);
         vm.prank(small);
         vm.expectRevert(
-            abi.encodeWithSelector(IGovernor.GovernorInsufficientProposerVotes.selector, small, 99_999 ether, 100_000 ether)
+            abi.encodeWithSelector(
+                IGovernor.GovernorInsufficientProposerVotes.selector, small, 99_999 ether, 100_000 ether
+            )
         );
         governor.propose(targets, values, calldatas, DESCRIPTION);
     }

@@ -23,7 +23,9 @@ contract EconomyInvariantTest is MercatoFixture {
         actors[2] = carol.addr;
         actors[3] = makeAddr("dave");
         _fund(actors[3], FUNDS);
-        for (uint256 i; i < actors.length; i++) _approveHouse(actors[i]);
+        for (uint256 i; i < actors.length; i++) {
+            _approveHouse(actors[i]);
+        }
         handler = new MarketHandler(token, items, house, config, timelock, game, actors);
         targetContract(address(handler));
         // Every address that can ever hold currency in these runs.
@@ -35,7 +37,9 @@ contract EconomyInvariantTest is MercatoFixture {
 
     function invariant_supplyWithinCapAndEqualToBalances() public view {
         uint256 sum;
-        for (uint256 i; i < holders.length; i++) sum += token.balanceOf(holders[i]);
+        for (uint256 i; i < holders.length; i++) {
+            sum += token.balanceOf(holders[i]);
+        }
         assertEq(sum, token.totalSupply(), "supply == sum of balances");
         assertLe(token.totalSupply(), token.cap(), "supply <= cap");
     }
@@ -46,7 +50,9 @@ contract EconomyInvariantTest is MercatoFixture {
             IAuctionHouse.Listing memory l = house.listing(handler.listingIds(i));
             if (l.kind == IAuctionHouse.Kind.English) owed += l.highBid;
         }
-        for (uint256 i; i < handler.actorCount(); i++) owed += house.credits(handler.actors(i));
+        for (uint256 i; i < handler.actorCount(); i++) {
+            owed += house.credits(handler.actors(i));
+        }
         assertEq(token.balanceOf(address(house)), owed, "house balance == escrowed bids + credits");
     }
 
@@ -84,7 +90,9 @@ contract EconomyInvariantTest is MercatoFixture {
 
     function invariant_votesNeverExceedSupply() public view {
         uint256 votes;
-        for (uint256 i; i < holders.length; i++) votes += token.getVotes(holders[i]);
+        for (uint256 i; i < holders.length; i++) {
+            votes += token.getVotes(holders[i]);
+        }
         assertLe(votes, token.totalSupply());
     }
 

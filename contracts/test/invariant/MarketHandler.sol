@@ -65,7 +65,8 @@ contract MarketHandler is Test {
     function list(uint256 actorSeed, uint8 kindSeed, uint96 price, uint32 duration) external {
         address seller = _actor(actorSeed);
         vm.prank(game);
-        uint256 itemId = items.mint(seller, MercatoItems.Attributes(uint16(kindSeed), kindSeed % 5, uint32(price % 1000)));
+        uint256 itemId =
+            items.mint(seller, MercatoItems.Attributes(uint16(kindSeed), kindSeed % 5, uint32(price % 1000)));
         IEconomyConfig.MarketParams memory p = config.marketParams();
         duration = uint32(_bound(duration, p.minAuctionDuration, p.maxAuctionDuration));
         price = uint96(_bound(price, 2, 10_000 ether));

@@ -31,7 +31,9 @@ contract MercatoItemsTest is MercatoFixture {
     function test_mint_requiresMinterRole() public {
         bytes32 role = items.MINTER_ROLE();
         vm.prank(alice.addr);
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, alice.addr, role));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, alice.addr, role)
+        );
         items.mint(alice.addr, MercatoItems.Attributes(1, 1, 1));
     }
 

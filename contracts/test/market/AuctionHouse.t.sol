@@ -61,7 +61,15 @@ contract AuctionHouseTest is MercatoFixture {
         _approveHouse(seller);
         vm.expectEmit(address(house));
         emit ListingCreated(
-            1, IAuctionHouse.Kind.English, seller, address(items), itemId, 100 ether, 0, uint40(START), uint40(START + 1 days)
+            1,
+            IAuctionHouse.Kind.English,
+            seller,
+            address(items),
+            itemId,
+            100 ether,
+            0,
+            uint40(START),
+            uint40(START + 1 days)
         );
         vm.prank(seller);
         uint256 id = house.createEnglish(address(items), itemId, 100 ether, 1 days);
@@ -244,7 +252,18 @@ contract AuctionHouseTest is MercatoFixture {
         uint256 treasuryBefore = token.balanceOf(address(timelock));
         uint256 gameBefore = token.balanceOf(game);
         vm.expectEmit(address(house));
-        emit Sale(id, IAuctionHouse.Kind.English, seller, bob.addr, address(items), itemId, 1_000 ether, 25 ether, 50 ether, game);
+        emit Sale(
+            id,
+            IAuctionHouse.Kind.English,
+            seller,
+            bob.addr,
+            address(items),
+            itemId,
+            1_000 ether,
+            25 ether,
+            50 ether,
+            game
+        );
         vm.prank(carol.addr); // anyone may settle
         house.settle(id);
         assertEq(items.ownerOf(itemId), bob.addr);
@@ -285,7 +304,9 @@ contract AuctionHouseTest is MercatoFixture {
 
     function test_settle_nonEnglish_reverts() public {
         (uint256 id,) = _listFixed(seller, 1 ether);
-        vm.expectRevert(abi.encodeWithSelector(IAuctionHouse.AuctionHouseWrongKind.selector, id, IAuctionHouse.Kind.Fixed));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAuctionHouse.AuctionHouseWrongKind.selector, id, IAuctionHouse.Kind.Fixed)
+        );
         house.settle(id);
     }
 
@@ -361,7 +382,9 @@ contract AuctionHouseTest is MercatoFixture {
     function test_buyFixed() public {
         (uint256 id, uint256 itemId) = _listFixed(seller, 40 ether);
         vm.expectEmit(address(house));
-        emit Sale(id, IAuctionHouse.Kind.Fixed, seller, bob.addr, address(items), itemId, 40 ether, 1 ether, 2 ether, game);
+        emit Sale(
+            id, IAuctionHouse.Kind.Fixed, seller, bob.addr, address(items), itemId, 40 ether, 1 ether, 2 ether, game
+        );
         vm.prank(bob.addr);
         house.buy(id, 40 ether);
         assertEq(items.ownerOf(itemId), bob.addr);
@@ -382,11 +405,17 @@ contract AuctionHouseTest is MercatoFixture {
         house.buy(id, 40 ether);
         (uint256 eng,) = _listEnglish(seller, 1 ether, 1 hours);
         vm.prank(bob.addr);
-        vm.expectRevert(abi.encodeWithSelector(IAuctionHouse.AuctionHouseWrongKind.selector, eng, IAuctionHouse.Kind.English));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAuctionHouse.AuctionHouseWrongKind.selector, eng, IAuctionHouse.Kind.English)
+        );
         house.buy(eng, 40 ether);
-        vm.expectRevert(abi.encodeWithSelector(IAuctionHouse.AuctionHouseWrongKind.selector, eng, IAuctionHouse.Kind.English));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAuctionHouse.AuctionHouseWrongKind.selector, eng, IAuctionHouse.Kind.English)
+        );
         house.currentPrice(eng);
-        vm.expectRevert(abi.encodeWithSelector(IAuctionHouse.AuctionHouseWrongKind.selector, id, IAuctionHouse.Kind.Fixed));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAuctionHouse.AuctionHouseWrongKind.selector, id, IAuctionHouse.Kind.Fixed)
+        );
         house.minimumBid(id);
     }
 
@@ -498,7 +527,10 @@ contract AuctionHouseTest is MercatoFixture {
 
     // ---------------------------------------------------------------- hostile ERC-721s cannot lock funds
 
-    function _hostileListing(HostileNft.Royalty mode, bool blockTransfers) internal returns (uint256 id, HostileNft nft) {
+    function _hostileListing(HostileNft.Royalty mode, bool blockTransfers)
+        internal
+        returns (uint256 id, HostileNft nft)
+    {
         nft = new HostileNft();
         nft.mint(seller, 1);
         vm.prank(seller);
@@ -509,8 +541,12 @@ contract AuctionHouseTest is MercatoFixture {
     }
 
     function test_hostileRoyalty_paysNoRoyaltyInsteadOfBlocking() public {
-        HostileNft.Royalty[4] memory modes =
-            [HostileNft.Royalty.Reverts, HostileNft.Royalty.BurnsGas, HostileNft.Royalty.Garbage, HostileNft.Royalty.ZeroReceiver];
+        HostileNft.Royalty[4] memory modes = [
+            HostileNft.Royalty.Reverts,
+            HostileNft.Royalty.BurnsGas,
+            HostileNft.Royalty.Garbage,
+            HostileNft.Royalty.ZeroReceiver
+        ];
         for (uint256 i; i < modes.length; i++) {
             uint256 sellerBefore = token.balanceOf(seller);
             (uint256 id, HostileNft nft) = _hostileListing(modes[i], false);
@@ -572,7 +608,9 @@ contract AuctionHouseTest is MercatoFixture {
         uint256 g = token.balanceOf(game);
         vm.prank(bob.addr);
         house.buy(id, price);
-        assertEq(token.balanceOf(seller) + (token.balanceOf(address(timelock)) - t) + (token.balanceOf(game) - g), price);
+        assertEq(
+            token.balanceOf(seller) + (token.balanceOf(address(timelock)) - t) + (token.balanceOf(game) - g), price
+        );
         assertEq(FUNDS - token.balanceOf(bob.addr), price);
         assertEq(token.totalSupply(), supply);
     }

@@ -38,8 +38,7 @@ contract GaslessTest is MercatoFixture {
         (uint256 id,) = _listEnglish(seller, 100 ether, 1 days);
         uint256 deadline = block.timestamp + 1 hours;
         (uint8 v, bytes32 r, bytes32 s) = _permit(user, 100 ether, deadline);
-        bytes memory call =
-            abi.encodeCall(AuctionHouse.bidWithPermit, (id, 100 ether, 100 ether, deadline, v, r, s));
+        bytes memory call = abi.encodeCall(AuctionHouse.bidWithPermit, (id, 100 ether, 100 ether, deadline, v, r, s));
         _relay(_request(user, address(house), call, uint48(deadline)));
 
         IAuctionHouse.Listing memory l = house.listing(id);
@@ -52,9 +51,20 @@ contract GaslessTest is MercatoFixture {
     function test_zeroEthUserListsAndSells() public {
         uint256 itemId = _mintItem(user.addr);
         uint48 deadline = uint48(block.timestamp + 1 hours);
-        _relay(_request(user, address(items), abi.encodeCall(MercatoItems.setApprovalForAll, (address(house), true)), deadline));
+        _relay(
+            _request(
+                user, address(items), abi.encodeCall(MercatoItems.setApprovalForAll, (address(house), true)), deadline
+            )
+        );
         assertTrue(items.isApprovedForAll(user.addr, address(house)));
-        _relay(_request(user, address(house), abi.encodeCall(AuctionHouse.createFixed, (address(items), itemId, 50 ether)), deadline));
+        _relay(
+            _request(
+                user,
+                address(house),
+                abi.encodeCall(AuctionHouse.createFixed, (address(items), itemId, 50 ether)),
+                deadline
+            )
+        );
         IAuctionHouse.Listing memory l = house.listing(1);
         assertEq(l.seller, user.addr);
         assertEq(items.ownerOf(itemId), address(house));
@@ -111,7 +121,9 @@ contract GaslessTest is MercatoFixture {
             _request(user, address(other), abi.encodeCall(token.transfer, (bob.addr, 1)), deadline);
         vm.prank(relayer);
         vm.expectRevert(
-            abi.encodeWithSelector(ERC2771Forwarder.ERC2771UntrustfulTarget.selector, address(other), address(forwarder))
+            abi.encodeWithSelector(
+                ERC2771Forwarder.ERC2771UntrustfulTarget.selector, address(other), address(forwarder)
+            )
         );
         forwarder.execute(req);
     }
