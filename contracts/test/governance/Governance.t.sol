@@ -178,4 +178,36 @@ contract GovernanceTest is MercatoFixture {
         (, uint256 forVotes,) = governor.proposalVotes(id);
         assertEq(forVotes, 0);
     }
+
+    function test_proposerCancelsBeforeVoting() public {
+        uint256 id = _propose(alice.addr);
+        vm.prank(bob.addr);
+        vm.expectRevert(); // only the proposer, and only while pending
+        governor.cancel(targets, values, calldatas, keccak256(bytes(DESCRIPTION)));
+        vm.prank(alice.addr);
+        governor.cancel(targets, values, calldatas, keccak256(bytes(DESCRIPTION)));
+        assertEq(uint8(governor.state(id)), uint8(IGovernor.ProposalState.Canceled));
+    }
+
+    function test_proposeAndVoteThroughTheForwarder() public {
+        uint48 deadline = uint48(block.timestamp + 10 days);
+        vm.prank(makeAddr("relayer"));
+        forwarder.execute(
+            _forwardRequest(
+                alice,
+                address(governor),
+                abi.encodeCall(governor.propose, (targets, values, calldatas, DESCRIPTION)),
+                1_000_000,
+                deadline
+            )
+        );
+        uint256 id = governor.hashProposal(targets, values, calldatas, keccak256(bytes(DESCRIPTION)));
+        assertEq(governor.proposalProposer(id), alice.addr, "the signer, not the relayer, is the proposer");
+        vm.warp(block.timestamp + governor.votingDelay() + 1);
+        vm.prank(makeAddr("relayer"));
+        forwarder.execute(
+            _forwardRequest(bob, address(governor), abi.encodeCall(governor.castVote, (id, 1)), 500_000, deadline)
+        );
+        assertTrue(governor.hasVoted(id, bob.addr));
+    }
 }

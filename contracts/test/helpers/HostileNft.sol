@@ -54,3 +54,12 @@ contract HostileNft is ERC721 {
         return (house, price * 10); // Huge: more than the price
     }
 }
+
+/// @notice An "ERC-721" whose transferFrom succeeds without moving anything.
+contract LyingNft {
+    function transferFrom(address, address, uint256) external {}
+
+    function ownerOf(uint256) external pure returns (address) {
+        return address(0xdead);
+    }
+}

@@ -3,7 +3,7 @@ pragma solidity ^0.8.30;
 
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {MercatoFixture} from "../helpers/MercatoFixture.sol";
-import {HostileNft} from "../helpers/HostileNft.sol";
+import {HostileNft, LyingNft} from "../helpers/HostileNft.sol";
 import {IAuctionHouse} from "../../src/market/IAuctionHouse.sol";
 
 contract AuctionHouseTest is MercatoFixture {
@@ -556,6 +556,13 @@ contract AuctionHouseTest is MercatoFixture {
             assertEq(nft.ownerOf(1), alice.addr);
             assertEq(token.balanceOf(seller) - sellerBefore, 97.5 ether, "price minus fee, no royalty");
         }
+    }
+
+    function test_create_rejectsAnNftThatDoesNotArrive() public {
+        LyingNft nft = new LyingNft();
+        vm.prank(seller);
+        vm.expectRevert(abi.encodeWithSelector(IAuctionHouse.AuctionHouseItemNotReceived.selector, address(nft), 1));
+        house.createFixed(address(nft), 1, 1 ether);
     }
 
     function test_hugeRoyalty_isCappedByTheConfig() public {
