@@ -11,7 +11,9 @@ import {MercatoDeployment} from "./MercatoDeployment.sol";
 ///   PRIVATE_KEY            deployer key (required)
 ///   MERCATO_NETWORK        manifest name, default "localnet" -> <repo>/deployments/<network>.json
 ///   MERCATO_EVM_RPC_URL    RPC URL recorded in the manifest, default http://127.0.0.1:8545
-///   MERCATO_GAME_SERVER    minter and royalty receiver, default the deployer
+///   MERCATO_GAME_SERVER    minter and royalty receiver (default: the deployer, on chain 31337 only)
+///   MERCATO_GENESIS_HOLDER receives the 100M genesis supply (default: the deployer, on chain 31337 only)
+///   MERCATO_EMISSION_RECIPIENT receives the emission (default: the genesis holder)
 ///   MERCATO_GOV_FAST=1     short governance timings for local development (delay 1 s, period 10 min,
 ///                          timelock 2 min, late-quorum extension 2 min, threshold 1 MRC)
 ///
@@ -23,9 +25,14 @@ contract Deploy is Script {
         address deployer = vm.addr(key);
         string memory network = vm.envOr("MERCATO_NETWORK", string("localnet"));
         string memory rpcUrl = vm.envOr("MERCATO_EVM_RPC_URL", string("http://127.0.0.1:8545"));
-        address gameServer = vm.envOr("MERCATO_GAME_SERVER", deployer);
+        // Whoever holds the genesis supply controls governance until it is distributed, and the game server mints
+        // items: outside a local chain these must be chosen on purpose, never defaulted to the deploying key.
+        bool local = block.chainid == 31337;
+        address gameServer = _role("MERCATO_GAME_SERVER", deployer, local);
+        address genesisHolder = _role("MERCATO_GENESIS_HOLDER", deployer, local);
 
-        MercatoDeployment.Settings memory s = MercatoDeployment.defaults(deployer);
+        MercatoDeployment.Settings memory s = MercatoDeployment.defaults(genesisHolder);
+        s.emissionRecipient = vm.envOr("MERCATO_EMISSION_RECIPIENT", genesisHolder);
         s.minter = gameServer;
         s.royaltyReceiver = gameServer;
         if (vm.envOr("MERCATO_GOV_FAST", false)) {
@@ -42,6 +49,12 @@ contract Deploy is Script {
         vm.stopBroadcast();
 
         _writeManifest(network, rpcUrl, deployBlock, deployer, d);
+    }
+
+    function _role(string memory name, address localDefault, bool local) private view returns (address) {
+        if (local) return vm.envOr(name, localDefault);
+        require(vm.envExists(name), string.concat("Deploy: set ", name, " (no default outside a local chain)"));
+        return vm.envAddress(name);
     }
 
     function _writeManifest(

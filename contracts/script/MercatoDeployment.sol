@@ -16,6 +16,9 @@ import {MercatoForwarder} from "../src/metatx/MercatoForwarder.sol";
 /// @notice Deploys and wires the whole EVM suite; shared by script/Deploy.s.sol and the tests so both run the exact
 /// same wiring. After {deploy}: the timelock owns the config and administers the items, the governor is the
 /// timelock's only proposer and canceller, anyone may execute a ready operation, and the deployer holds no role.
+/// Tokens are not roles: the genesis holder has 10% of the cap (all of the initial supply) and so decides votes
+/// until it distributes them; give the genesis supply to a distribution or vesting contract or a multisig on a
+/// real network (contracts are not auto-delegated, so their balance carries no votes).
 library MercatoDeployment {
     Vm private constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 

@@ -17,6 +17,8 @@ import {IEconomyConfig} from "../config/IEconomyConfig.sol";
 /// @dev Attributes are packed into the 96 spare bits of each token's ownership slot (Solady ERC721 "extra data"), so
 /// a mint writes two slots (owner+attributes, balance) instead of three. Solady's public entry points use msg.sender;
 /// they are overridden here to use {_msgSender} so approvals and transfers work through the ERC-2771 forwarder.
+/// One difference remains: a `safeTransferFrom` sent through the forwarder calls `onERC721Received` with the
+/// forwarder as `operator` (Solady passes msg.sender); `from` is the user as usual.
 contract MercatoItems is ERC721, AccessControl, ERC2771Context, IERC2981 {
     /// @notice May mint items.
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
@@ -57,6 +59,8 @@ contract MercatoItems is ERC721, AccessControl, ERC2771Context, IERC2981 {
     error MercatoItemsRoyaltyAboveCap(uint16 bps, uint16 cap);
     /// @notice A royalty with a non-zero rate needs a receiver.
     error MercatoItemsZeroRoyaltyReceiver();
+    /// @notice The ERC-721 entry points are payable in the standard, but this collection takes no ether.
+    error MercatoItemsNoEther();
 
     /// @param admin holder of DEFAULT_ADMIN_ROLE (the governance timelock)
     /// @param minter initial MINTER_ROLE holder (the game server); zero for none
@@ -163,6 +167,7 @@ contract MercatoItems is ERC721, AccessControl, ERC2771Context, IERC2981 {
 
     /// @inheritdoc ERC721
     function approve(address account, uint256 id) public payable override {
+        _refuseEther();
         _approve(_msgSender(), account, id);
     }
 
@@ -173,16 +178,19 @@ contract MercatoItems is ERC721, AccessControl, ERC2771Context, IERC2981 {
 
     /// @inheritdoc ERC721
     function transferFrom(address from, address to, uint256 id) public payable override {
+        _refuseEther();
         _transfer(_msgSender(), from, to, id);
     }
 
     /// @inheritdoc ERC721
     function safeTransferFrom(address from, address to, uint256 id) public payable override {
+        _refuseEther();
         _safeTransfer(_msgSender(), from, to, id, "");
     }
 
     /// @inheritdoc ERC721
     function safeTransferFrom(address from, address to, uint256 id, bytes calldata data) public payable override {
+        _refuseEther();
         _safeTransfer(_msgSender(), from, to, id, data);
     }
 
@@ -193,6 +201,10 @@ contract MercatoItems is ERC721, AccessControl, ERC2771Context, IERC2981 {
     }
 
     // ---------------------------------------------------------------- packing and plumbing
+
+    function _refuseEther() private view {
+        if (msg.value != 0) revert MercatoItemsNoEther();
+    }
 
     function _pack(Attributes calldata a) private pure returns (uint96) {
         return (uint96(a.class) << 40) | (uint96(a.rarity) << 32) | uint96(a.power);

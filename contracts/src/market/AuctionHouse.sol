@@ -139,8 +139,12 @@ contract AuctionHouse is IAuctionHouse, ERC2771Context, ReentrancyGuardTransient
         } else if (_deliver(l.nft, l.tokenId, l.highBidder)) {
             _payout(id, l, l.highBidder, l.highBid);
         } else {
+            // The ERC-721 refused the transfer to the winner: the sale is void. The winner gets the bid back as a
+            // credit and the item goes back to the seller if the token allows it (a token that refuses both keeps
+            // the item where it is, and nobody's currency is locked).
             credits[l.highBidder] += l.highBid;
-            emit SettlementFailed(id, l.highBidder, l.highBid);
+            bool returned = _deliver(l.nft, l.tokenId, l.seller);
+            emit SettlementFailed(id, l.highBidder, l.highBid, returned);
         }
     }
 
@@ -366,8 +370,20 @@ contract AuctionHouse is IAuctionHouse, ERC2771Context, ReentrancyGuardTransient
         receiver = address(uint160(rawReceiver));
     }
 
-    function _deliver(address nft, uint256 tokenId, address to) private returns (bool ok) {
-        (ok,) = nft.call(abi.encodeCall(IERC721.transferFrom, (address(this), to, tokenId)));
+    /// @dev Moves an escrowed item and confirms it arrived. `transferFrom` is called without copying its return data
+    /// (a hostile token cannot answer with a huge buffer whose copy runs the caller out of gas: a "return bomb"), and
+    /// `ownerOf` is read back into a fixed 32-byte slot, so a token that reports success without moving the item
+    /// counts as a failure.
+    function _deliver(address nft, uint256 tokenId, address to) private returns (bool delivered) {
+        bytes memory transfer = abi.encodeCall(IERC721.transferFrom, (address(this), to, tokenId));
+        bytes memory query = abi.encodeCall(IERC721.ownerOf, (tokenId));
+        assembly ("memory-safe") {
+            if call(gas(), nft, 0, add(transfer, 0x20), mload(transfer), 0, 0) {
+                if staticcall(gas(), nft, add(query, 0x20), mload(query), 0x00, 0x20) {
+                    delivered := and(gt(returndatasize(), 0x1f), eq(mload(0x00), to))
+                }
+            }
+        }
     }
 
     function _deliverOrRevert(address nft, uint256 tokenId, address to) private {

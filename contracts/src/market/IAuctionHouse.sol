@@ -66,9 +66,10 @@ interface IAuctionHouse {
     event ListingCancelled(uint256 indexed id, address indexed seller);
     /// @notice English auction `id` ended without bids; the item went back to the seller.
     event AuctionUnsold(uint256 indexed id, address indexed seller);
-    /// @notice The item of English auction `id` could not be delivered (its ERC-721 reverted); the winning bid was
-    /// credited back to the winner, so no bid is ever locked by a broken token contract.
-    event SettlementFailed(uint256 indexed id, address indexed winner, uint96 amount);
+    /// @notice The item of English auction `id` could not be delivered to the winner (its ERC-721 refused): the sale
+    /// is void, the winning bid was credited back to the winner, and the item went back to the seller if
+    /// `itemReturned`. No bid is ever locked by a broken token contract.
+    event SettlementFailed(uint256 indexed id, address indexed winner, uint96 amount, bool itemReturned);
     /// @notice `account` moved `amount` of currency into its credits.
     event CreditsDeposited(address indexed account, uint256 amount);
     /// @notice `account` withdrew `amount` of credits (refunds of outbid bids and deposits).

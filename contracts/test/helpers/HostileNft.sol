@@ -15,6 +15,10 @@ contract HostileNft is ERC721 {
     }
 
     bool public blockTransfers;
+    /// Transfers out of the house answer with 1 MiB of return data instead of moving the item.
+    bool public returnBomb;
+    /// Transfers out of the house report success without moving the item.
+    bool public lie;
     Royalty public royaltyMode;
     address public house;
 
@@ -30,9 +34,33 @@ contract HostileNft is ERC721 {
         royaltyMode = mode;
     }
 
+    address public blockedReceiver;
+
+    function setBlockedReceiver(address who) external {
+        blockedReceiver = who;
+    }
+
+    function setDeceit(bool returnBomb_, bool lie_) external {
+        returnBomb = returnBomb_;
+        lie = lie_;
+    }
+
+    function transferFrom(address from, address to, uint256 tokenId) public override {
+        if (from == house && house != address(0)) {
+            if (returnBomb) {
+                assembly {
+                    return(0, 1048576)
+                }
+            }
+            if (lie) return;
+        }
+        super.transferFrom(from, to, tokenId);
+    }
+
     function _update(address to, uint256 tokenId, address auth) internal override returns (address) {
         address from = _ownerOf(tokenId);
         require(!(blockTransfers && from == house && house != address(0)), "HostileNft: blocked");
+        require(to != blockedReceiver || to == address(0), "HostileNft: receiver refused");
         return super._update(to, tokenId, auth);
     }
 

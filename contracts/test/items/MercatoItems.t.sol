@@ -114,6 +114,21 @@ contract MercatoItemsTest is MercatoFixture {
         items.safeTransferFrom(bob.addr, address(token), id);
     }
 
+    function test_etherIsRefused() public {
+        uint256 id = _mintItem(alice.addr);
+        vm.deal(alice.addr, 1 ether);
+        vm.startPrank(alice.addr);
+        vm.expectRevert(MercatoItems.MercatoItemsNoEther.selector);
+        items.approve{value: 1}(bob.addr, id);
+        vm.expectRevert(MercatoItems.MercatoItemsNoEther.selector);
+        items.transferFrom{value: 1}(alice.addr, bob.addr, id);
+        vm.expectRevert(MercatoItems.MercatoItemsNoEther.selector);
+        items.safeTransferFrom{value: 1}(alice.addr, bob.addr, id);
+        vm.expectRevert(MercatoItems.MercatoItemsNoEther.selector);
+        items.safeTransferFrom{value: 1}(alice.addr, bob.addr, id, "");
+        vm.stopPrank();
+    }
+
     function test_royaltyIsCappedByTheLiveConfig() public {
         (address receiver, uint256 amount) = items.royaltyInfo(1, 10_000 ether);
         assertEq(receiver, game);

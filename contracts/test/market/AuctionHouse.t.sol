@@ -40,7 +40,7 @@ contract AuctionHouseTest is MercatoFixture {
     );
     event ListingCancelled(uint256 indexed id, address indexed seller);
     event AuctionUnsold(uint256 indexed id, address indexed seller);
-    event SettlementFailed(uint256 indexed id, address indexed winner, uint96 amount);
+    event SettlementFailed(uint256 indexed id, address indexed winner, uint96 amount, bool itemReturned);
     event CreditsWithdrawn(address indexed account, uint256 amount);
     event CreditsDeposited(address indexed account, uint256 amount);
 
@@ -565,6 +565,55 @@ contract AuctionHouseTest is MercatoFixture {
         house.createFixed(address(nft), 1, 1 ether);
     }
 
+    function test_winnerWhoCannotReceive_getsTheBidBack_andTheSellerTheItem() public {
+        // Transfers to alice are refused (a receiver-controlled rule), transfers back to the seller work.
+        (uint256 id, HostileNft nft) = _hostileListing(HostileNft.Royalty.ZeroReceiver, false);
+        _bid(alice.addr, id, 100 ether);
+        nft.setBlockedReceiver(alice.addr);
+        vm.warp(block.timestamp + 2 hours);
+        vm.expectEmit(address(house));
+        emit SettlementFailed(id, alice.addr, 100 ether, true);
+        house.settle(id);
+        assertEq(nft.ownerOf(1), seller, "the item is not stranded in the house");
+        assertEq(house.credits(alice.addr), 100 ether);
+    }
+
+    function test_returnBombAtSettlement_cannotLockTheBid() public {
+        (uint256 id, HostileNft nft) = _hostileListing(HostileNft.Royalty.ZeroReceiver, false);
+        _bid(alice.addr, id, 100 ether);
+        nft.setDeceit(true, false);
+        vm.warp(block.timestamp + 2 hours);
+        house.settle{gas: 30_000_000}(id);
+        assertEq(house.credits(alice.addr), 100 ether, "the winner is refunded");
+        assertEq(token.balanceOf(seller), 0);
+    }
+
+    function test_nftThatLiesAboutDelivery_voidsTheSale() public {
+        (uint256 id, HostileNft nft) = _hostileListing(HostileNft.Royalty.ZeroReceiver, false);
+        _bid(alice.addr, id, 100 ether);
+        nft.setDeceit(false, true);
+        vm.warp(block.timestamp + 2 hours);
+        house.settle(id);
+        assertEq(house.credits(alice.addr), 100 ether, "paying for an item that never arrived is refused");
+        assertEq(token.balanceOf(seller), 0);
+    }
+
+    function test_buyingALyingNft_reverts() public {
+        HostileNft nft = new HostileNft();
+        nft.mint(seller, 1);
+        vm.prank(seller);
+        nft.setApprovalForAll(address(house), true);
+        vm.prank(seller);
+        uint256 id = house.createFixed(address(nft), 1, 10 ether);
+        nft.setHostile(address(house), false, HostileNft.Royalty.ZeroReceiver);
+        nft.setDeceit(false, true);
+        vm.prank(alice.addr);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAuctionHouse.AuctionHouseItemTransferFailed.selector, address(nft), 1, alice.addr)
+        );
+        house.buy(id, 10 ether);
+    }
+
     function test_hugeRoyalty_isCappedByTheConfig() public {
         (uint256 id,) = _hostileListing(HostileNft.Royalty.Huge, false);
         _bid(alice.addr, id, 100 ether);
@@ -579,7 +628,7 @@ contract AuctionHouseTest is MercatoFixture {
         _bid(alice.addr, id, 100 ether);
         vm.warp(block.timestamp + 2 hours);
         vm.expectEmit(address(house));
-        emit SettlementFailed(id, alice.addr, 100 ether);
+        emit SettlementFailed(id, alice.addr, 100 ether, false);
         house.settle(id);
         assertEq(house.credits(alice.addr), 100 ether);
         vm.prank(alice.addr);
