@@ -41,6 +41,11 @@ pub fn handler(ctx: Context<Burn>, amount: u64, sink: u16) -> Result<()> {
         amount,
     )?;
     ctx.accounts.mint.reload()?;
-    emit!(Burned { owner: ctx.accounts.owner.key(), amount, sink, supply: ctx.accounts.mint.supply });
+    mercato_program_log::emit_event!(Burned {
+        owner: ctx.accounts.owner.key(),
+        amount,
+        sink,
+        supply: ctx.accounts.mint.supply
+    });
     Ok(())
 }

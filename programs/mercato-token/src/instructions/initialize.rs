@@ -60,8 +60,14 @@ pub struct Initialize<'info> {
 /// Checks `params` against the bounds and writes the config.
 pub fn handler(ctx: Context<Initialize>, params: InitializeParams) -> Result<()> {
     require!(params.cap > 0, TokenError::InvalidCap);
-    require!(params.emission_rate <= params.max_emission_rate, TokenError::EmissionRateOutOfBounds);
-    require!(params.daily_reward_cap <= params.max_daily_reward_cap, TokenError::DailyRewardCapOutOfBounds);
+    require!(
+        params.emission_rate <= params.max_emission_rate,
+        TokenError::EmissionRateOutOfBounds
+    );
+    require!(
+        params.daily_reward_cap <= params.max_daily_reward_cap,
+        TokenError::DailyRewardCapOutOfBounds
+    );
     crate::instructions::update_param::check_market(&params.market)?;
 
     let config = &mut ctx.accounts.config;
@@ -84,7 +90,7 @@ pub fn handler(ctx: Context<Initialize>, params: InitializeParams) -> Result<()>
     config.market = params.market;
     config.reserved = [0; 64];
 
-    emit!(ConfigInitialized {
+    mercato_program_log::emit_event!(ConfigInitialized {
         config: config.key(),
         mint: config.mint,
         authority: config.authority,

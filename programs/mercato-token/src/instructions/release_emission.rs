@@ -54,7 +54,13 @@ pub(crate) fn release<'info>(
     token_program: &Program<'info, Token>,
     now: i64,
 ) -> Result<u64> {
-    let amount = accrued(config.emission_rate, config.last_emission_ts, now, mint.supply, config.cap)?;
+    let amount = accrued(
+        config.emission_rate,
+        config.last_emission_ts,
+        now,
+        mint.supply,
+        config.cap,
+    )?;
     let from_ts = config.last_emission_ts;
     config.last_emission_ts = now.max(from_ts);
     if amount > 0 {
@@ -73,6 +79,11 @@ pub(crate) fn release<'info>(
         )?;
         mint.reload()?;
     }
-    emit!(EmissionReleased { amount, from_ts, to_ts: config.last_emission_ts, supply: mint.supply });
+    mercato_program_log::emit_event!(EmissionReleased {
+        amount,
+        from_ts,
+        to_ts: config.last_emission_ts,
+        supply: mint.supply
+    });
     Ok(amount)
 }

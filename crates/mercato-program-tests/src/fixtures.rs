@@ -1,0 +1,94 @@
+//! Ready-made economies for the tests.
+
+use crate::{Backend, Harness};
+use anchor_lang::prelude::Pubkey;
+use mercato_solana_client::token::{self, InitializeParams, MarketParams};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+/// One whole token (9 decimals).
+pub const MRC: u64 = 1_000_000_000;
+
+/// The default economy: the same market parameters as the EVM deployment.
+pub fn default_params(game_server: Pubkey, treasury: Pubkey) -> InitializeParams {
+    InitializeParams {
+        cap: 1_000_000_000 * MRC,
+        emission_rate: MRC,
+        max_emission_rate: 100 * MRC,
+        daily_reward_cap: 50 * MRC,
+        max_daily_reward_cap: 10_000 * MRC,
+        market: MarketParams {
+            market_fee_bps: 250,
+            royalty_cap_bps: 1_000,
+            min_bid_increment_bps: 500,
+            anti_snipe_buffer: 300,
+            min_auction_duration: 600,
+            max_auction_duration: 30 * 86_400,
+        },
+        game_server,
+        treasury,
+    }
+}
+
+/// An initialized currency with its actors.
+pub struct Economy {
+    /// The config authority (the deployer until governance takes over).
+    pub authority: Keypair,
+    /// The game server (reward role).
+    pub game_server: Keypair,
+    /// Holds the genesis supply.
+    pub treasury_owner: Keypair,
+    /// The treasury's currency account (market fees land here).
+    pub treasury: Pubkey,
+    /// The currency mint.
+    pub mint: Pubkey,
+}
+
+impl Economy {
+    /// Initializes the currency with [`default_params`] and mints `genesis` to the treasury owner.
+    pub fn start<B: Backend>(h: &mut Harness<B>, genesis: u64) -> Self {
+        let authority = h.funded_keypair(10);
+        let game_server = h.funded_keypair(10);
+        let treasury_owner = h.funded_keypair(1);
+        let mint = token::mint_address();
+        let treasury = token::currency_account(&treasury_owner.pubkey());
+        let params = default_params(game_server.pubkey(), treasury);
+        h.must(
+            &[token::initialize(authority.pubkey(), params)],
+            &[&authority],
+        );
+        h.create_ata(&treasury_owner.pubkey(), &mint);
+        if genesis > 0 {
+            h.must(
+                &[token::mint_genesis(authority.pubkey(), treasury, genesis)],
+                &[&authority],
+            );
+        }
+        Self {
+            authority,
+            game_server,
+            treasury_owner,
+            treasury,
+            mint,
+        }
+    }
+
+    /// A funded player with a currency account holding `amount` (paid from the treasury).
+    pub fn player<B: Backend>(&self, h: &mut Harness<B>, amount: u64) -> (Keypair, Pubkey) {
+        let player = h.funded_keypair(5);
+        let account = h.create_ata(&player.pubkey(), &self.mint);
+        if amount > 0 {
+            let ix = anchor_spl::token::spl_token::instruction::transfer(
+                &anchor_spl::token::ID,
+                &self.treasury,
+                &account,
+                &self.treasury_owner.pubkey(),
+                &[],
+                amount,
+            )
+            .expect("transfer instruction");
+            h.must(&[ix], &[&self.treasury_owner]);
+        }
+        (player, account)
+    }
+}

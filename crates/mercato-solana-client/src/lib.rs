@@ -1,0 +1,13 @@
+//! Client side of the Mercato Solana programs: PDA derivation, instruction builders and event decoding.
+//!
+//! The builders use the programs' own Anchor types (`accounts::*` for the account lists, `instruction::*` for the
+//! data), so an account added to a program is a compile error here rather than a runtime surprise. The tests, the
+//! relayer and the indexer all build and decode through this crate.
+//!
+//! Layout: `token` (the currency program), `events` (decoding Anchor events from transaction logs).
+
+pub mod events;
+pub mod token;
+
+pub use anchor_lang::prelude::Pubkey;
+pub use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
