@@ -2,6 +2,7 @@
 
 use crate::{Backend, Harness};
 use anchor_lang::prelude::Pubkey;
+use mercato_solana_client::items::{self, CollectionParams, ItemAttributes};
 use mercato_solana_client::token::{self, InitializeParams, MarketParams};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -90,5 +91,66 @@ impl Economy {
             h.must(&[ix], &[&self.treasury_owner]);
         }
         (player, account)
+    }
+}
+
+/// An economy with an item collection.
+pub struct Collection {
+    /// The currency side.
+    pub economy: Economy,
+    /// The items authority (the deployer until governance takes over).
+    pub authority: Keypair,
+    /// The minter role (the game server).
+    pub minter: Keypair,
+    /// Receives royalties.
+    pub creator: Keypair,
+}
+
+impl Collection {
+    /// The economy plus a collection with a 5% royalty to `creator`.
+    pub fn start<B: Backend>(h: &mut Harness<B>, genesis: u64) -> Self {
+        let economy = Economy::start(h, genesis);
+        let authority = h.funded_keypair(10);
+        let minter = h.funded_keypair(50);
+        let creator = h.funded_keypair(1);
+        let params = CollectionParams {
+            name: "Mercato Items".into(),
+            uri: "https://items.mercato.example/collection.json".into(),
+            minter: minter.pubkey(),
+            royalty_receiver: creator.pubkey(),
+            royalty_bps: 500,
+        };
+        h.must(
+            &[items::init_collection(authority.pubkey(), params)],
+            &[&authority],
+        );
+        Self {
+            economy,
+            authority,
+            minter,
+            creator,
+        }
+    }
+
+    /// Mints the next item to `owner`; returns its id and mint.
+    pub fn mint<B: Backend>(
+        &self,
+        h: &mut Harness<B>,
+        owner: &Pubkey,
+        attributes: ItemAttributes,
+    ) -> (u64, Pubkey) {
+        let id = h
+            .read::<items::ItemsConfig>(&items::config_address())
+            .next_item_id;
+        let ix = items::mint_item(
+            self.minter.pubkey(),
+            *owner,
+            id,
+            attributes,
+            format!("Item #{id}"),
+            format!("https://items.mercato.example/{id}.json"),
+        );
+        h.must(&[ix], &[&self.minter]);
+        (id, items::item_mint_address(id))
     }
 }

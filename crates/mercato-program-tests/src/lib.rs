@@ -158,6 +158,13 @@ impl<B: Backend> Harness<B> {
             .unwrap_or_else(|e| panic!("account {address} does not deserialize: {e}"))
     }
 
+    /// The raw account at `address`; panics if it does not exist.
+    pub fn raw(&mut self, address: &Pubkey) -> Account {
+        self.backend
+            .account(address)
+            .unwrap_or_else(|| panic!("account {address} does not exist"))
+    }
+
     /// Whether an account exists (has lamports).
     pub fn exists(&mut self, address: &Pubkey) -> bool {
         self.backend

@@ -30,6 +30,10 @@ fn token_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> Pr
     mercato_token::entry(program_id, unify(accounts), data)
 }
 
+fn items_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    mercato_items::entry(program_id, unify(accounts), data)
+}
+
 /// Natively run programs log their events as `Program log: Program data: <base64>` (see `mercato-program-log`);
 /// on Solana the same event is `Program data: <base64>`. Make the native log read like the real one.
 fn normalize_event_line(line: String) -> String {
@@ -54,6 +58,7 @@ impl NativeBackend {
         let mut test = ProgramTest::default();
         test.prefer_bpf(false);
         test.add_program("mercato_token", mercato_token::ID, processor!(token_entry));
+        test.add_program("mercato_items", mercato_items::ID, processor!(items_entry));
         let mut context = runtime.block_on(test.start_with_context());
         let clock: Clock = runtime
             .block_on(context.banks_client.get_sysvar())

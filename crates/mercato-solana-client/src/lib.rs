@@ -4,9 +4,11 @@
 //! data), so an account added to a program is a compile error here rather than a runtime surprise. The tests, the
 //! relayer and the indexer all build and decode through this crate.
 //!
-//! Layout: `token` (the currency program), `events` (decoding Anchor events from transaction logs).
+//! Layout: `token` (the currency program), `items` (the item NFTs), `events` (decoding Anchor events from
+//! transaction logs).
 
 pub mod events;
+pub mod items;
 pub mod token;
 
 pub use anchor_lang::prelude::Pubkey;
