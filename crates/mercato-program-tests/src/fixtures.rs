@@ -2,6 +2,7 @@
 
 use crate::{Backend, Harness};
 use anchor_lang::prelude::Pubkey;
+use mercato_solana_client::auction::{self, SaleParties};
 use mercato_solana_client::items::{self, CollectionParams, ItemAttributes};
 use mercato_solana_client::token::{self, InitializeParams, MarketParams};
 use solana_keypair::Keypair;
@@ -152,5 +153,51 @@ impl Collection {
         );
         h.must(&[ix], &[&self.minter]);
         (id, items::item_mint_address(id))
+    }
+}
+
+/// A collection plus the auction house.
+pub struct Market {
+    /// Currency and items.
+    pub collection: Collection,
+}
+
+impl Market {
+    /// Starts the economy, the collection and the house; the treasury holds `genesis`.
+    pub fn start<B: Backend>(h: &mut Harness<B>, genesis: u64) -> Self {
+        let collection = Collection::start(h, genesis);
+        let payer = h.payer();
+        h.must(&[auction::init_house(payer)], &[]);
+        Self { collection }
+    }
+
+    /// Who a sale by `seller` pays.
+    pub fn parties(&self, seller: Pubkey) -> SaleParties {
+        SaleParties {
+            seller,
+            creator: self.collection.creator.pubkey(),
+            treasury: self.collection.economy.treasury,
+            item_token_program: items::TOKEN_2022,
+        }
+    }
+
+    /// A player with `amount` of currency.
+    pub fn player<B: Backend>(&self, h: &mut Harness<B>, amount: u64) -> Keypair {
+        self.collection.economy.player(h, amount).0
+    }
+
+    /// Mints an item to `owner` and returns its mint.
+    pub fn item<B: Backend>(&self, h: &mut Harness<B>, owner: &Pubkey) -> Pubkey {
+        self.collection
+            .mint(
+                h,
+                owner,
+                ItemAttributes {
+                    class: 7,
+                    rarity: 2,
+                    power: 1_000,
+                },
+            )
+            .1
     }
 }

@@ -30,6 +30,10 @@ fn token_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> Pr
     mercato_token::entry(program_id, unify(accounts), data)
 }
 
+fn auction_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    mercato_auction::entry(program_id, unify(accounts), data)
+}
+
 fn items_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
     mercato_items::entry(program_id, unify(accounts), data)
 }
@@ -59,6 +63,11 @@ impl NativeBackend {
         test.prefer_bpf(false);
         test.add_program("mercato_token", mercato_token::ID, processor!(token_entry));
         test.add_program("mercato_items", mercato_items::ID, processor!(items_entry));
+        test.add_program(
+            "mercato_auction",
+            mercato_auction::ID,
+            processor!(auction_entry),
+        );
         let mut context = runtime.block_on(test.start_with_context());
         let clock: Clock = runtime
             .block_on(context.banks_client.get_sysvar())

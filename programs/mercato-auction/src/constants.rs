@@ -1,0 +1,12 @@
+//! Seeds of the auction program.
+
+/// Seed of the house PDA (listing counter): `["house"]`.
+pub const HOUSE_SEED: &[u8] = b"house";
+/// Seed of a listing PDA: `["listing", item_mint]` (one open listing per item).
+pub const LISTING_SEED: &[u8] = b"listing";
+/// Seed of a listing's item escrow (token account owned by the listing): `["item_escrow", listing]`.
+pub const ITEM_ESCROW_SEED: &[u8] = b"item_escrow";
+/// Seed of a listing's bid escrow (currency account owned by the listing): `["bid_escrow", listing]`.
+pub const BID_ESCROW_SEED: &[u8] = b"bid_escrow";
+/// Basis-point denominator.
+pub const BPS: u128 = 10_000;

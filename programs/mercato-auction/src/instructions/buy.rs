@@ -1,0 +1,183 @@
+//! `buy`: buys a Dutch or fixed-price listing at its current price.
+
+use anchor_lang::prelude::*;
+use anchor_spl::associated_token::AssociatedToken;
+use anchor_spl::token::{Mint, Token, TokenAccount};
+use anchor_spl::token_interface::{Mint as MintI, TokenAccount as TokenAccountI, TokenInterface};
+use mercato_items::constants::{ITEM_SEED, ITEMS_CONFIG_SEED};
+use mercato_items::state::ItemsConfig;
+use mercato_token::constants::CONFIG_SEED;
+use mercato_token::state::EconomyConfig;
+
+use crate::constants::*;
+use crate::error::AuctionError;
+use crate::events::Sale;
+use crate::state::{Listing, ListingKind};
+
+/// Accounts of `buy`.
+#[derive(Accounts)]
+pub struct Buy<'info> {
+    /// The buyer; pays the price and any associated account that does not exist yet.
+    #[account(mut)]
+    pub buyer: Signer<'info>,
+    /// The economy config (fee, royalty cap, treasury).
+    #[account(seeds = [CONFIG_SEED], bump = economy_config.bump, seeds::program = mercato_token::ID)]
+    pub economy_config: Box<Account<'info, EconomyConfig>>,
+    /// The currency mint.
+    #[account(address = economy_config.mint)]
+    pub currency_mint: Box<Account<'info, Mint>>,
+    /// The listing, closed to the seller.
+    #[account(
+        mut,
+        seeds = [LISTING_SEED, item_mint.key().as_ref()],
+        bump = listing.bump,
+        has_one = seller,
+        has_one = item_mint,
+        close = seller
+    )]
+    pub listing: Box<Account<'info, Listing>>,
+    /// CHECK: the listing's seller (has_one).
+    #[account(mut)]
+    pub seller: UncheckedAccount<'info>,
+    /// The seller's currency account.
+    #[account(
+        init_if_needed,
+        payer = buyer,
+        associated_token::mint = currency_mint,
+        associated_token::authority = seller,
+        associated_token::token_program = token_program,
+        dup
+    )]
+    pub seller_currency: Box<Account<'info, TokenAccount>>,
+    /// Pays the price.
+    #[account(mut, token::mint = currency_mint, token::authority = buyer)]
+    pub buyer_currency: Box<Account<'info, TokenAccount>>,
+    /// Receives the item.
+    #[account(
+        init_if_needed,
+        payer = buyer,
+        associated_token::mint = item_mint,
+        associated_token::authority = buyer,
+        associated_token::token_program = item_token_program
+    )]
+    pub buyer_item: Box<InterfaceAccount<'info, TokenAccountI>>,
+    /// The item.
+    pub item_mint: Box<InterfaceAccount<'info, MintI>>,
+    /// The item escrow.
+    #[account(mut, seeds = [ITEM_ESCROW_SEED, listing.key().as_ref()], bump)]
+    pub item_escrow: Box<InterfaceAccount<'info, TokenAccountI>>,
+    /// The (empty) bid escrow, closed with the listing.
+    #[account(mut, seeds = [BID_ESCROW_SEED, listing.key().as_ref()], bump)]
+    pub bid_escrow: Box<Account<'info, TokenAccount>>,
+    /// Receives the fee. Currency accounts of the sale may coincide (`dup`: the creator or the treasury owner may
+    /// sell); SPL token accounts are never written back by this program, so aliases are safe.
+    #[account(mut, address = economy_config.treasury, dup)]
+    pub treasury: Box<Account<'info, TokenAccount>>,
+    /// The items config (royalty).
+    #[account(seeds = [ITEMS_CONFIG_SEED], bump = items_config.bump, seeds::program = mercato_items::ID)]
+    pub items_config: Box<Account<'info, ItemsConfig>>,
+    /// CHECK: the item's record PDA in the items program; it exists exactly when the item is a Mercato item.
+    #[account(seeds = [ITEM_SEED, item_mint.key().as_ref()], bump, seeds::program = mercato_items::ID)]
+    pub item_record: UncheckedAccount<'info>,
+    /// CHECK: the collection's royalty receiver.
+    #[account(address = items_config.royalty_receiver @ AuctionError::WrongCreator)]
+    pub creator: UncheckedAccount<'info>,
+    /// The creator's currency account.
+    #[account(
+        init_if_needed,
+        payer = buyer,
+        associated_token::mint = currency_mint,
+        associated_token::authority = creator,
+        associated_token::token_program = token_program,
+        dup
+    )]
+    pub creator_currency: Box<Account<'info, TokenAccount>>,
+    /// SPL Token (currency).
+    pub token_program: Program<'info, Token>,
+    /// The item's token program.
+    pub item_token_program: Interface<'info, TokenInterface>,
+    /// Associated token program.
+    pub associated_token_program: Program<'info, AssociatedToken>,
+    /// System program.
+    pub system_program: Program<'info, System>,
+}
+
+/// Buys at the current price if it is at most `max_price`.
+pub fn handler(ctx: Context<Buy>, max_price: u64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let a = &ctx.accounts;
+    let listing = &a.listing;
+    let price = match listing.kind {
+        ListingKind::Fixed => listing.start_price,
+        ListingKind::Dutch => super::dutch_price(listing, now)?,
+        ListingKind::English => return err!(AuctionError::WrongKind),
+    };
+    require_keys_neq!(a.buyer.key(), listing.seller, AuctionError::SellerCannotBuy);
+    require!(price <= max_price, AuctionError::PriceAboveMax);
+
+    let market = a.economy_config.market;
+    let royalty_bps = super::royalty_bps(&a.item_record, &a.items_config, market.royalty_cap_bps);
+    let (fee, royalty, proceeds) = super::split(price, market.market_fee_bps, royalty_bps);
+    let buyer = a.buyer.to_account_info();
+    super::pay(
+        &a.token_program,
+        &a.buyer_currency,
+        &a.treasury,
+        &buyer,
+        &[],
+        fee,
+    )?;
+    super::pay(
+        &a.token_program,
+        &a.buyer_currency,
+        &a.creator_currency,
+        &buyer,
+        &[],
+        royalty,
+    )?;
+    super::pay(
+        &a.token_program,
+        &a.buyer_currency,
+        &a.seller_currency,
+        &buyer,
+        &[],
+        proceeds,
+    )?;
+
+    let (item_mint, bump) = (listing.item_mint, [listing.bump]);
+    let seeds = super::listing_seeds(&item_mint, &bump);
+    let signer: &[&[&[u8]]] = &[&seeds];
+    let listing_info = listing.to_account_info();
+    super::release_item(
+        &a.item_token_program,
+        &a.item_escrow,
+        &a.item_mint,
+        &a.buyer_item,
+        &listing_info,
+        signer,
+    )?;
+    mercato_program_log::emit_event!(Sale {
+        id: listing.id,
+        kind: listing.kind,
+        seller: listing.seller,
+        buyer: a.buyer.key(),
+        item_mint,
+        price,
+        fee,
+        royalty,
+        royalty_receiver: if royalty > 0 {
+            a.creator.key()
+        } else {
+            Pubkey::default()
+        },
+    });
+    super::close_escrows(
+        &a.token_program,
+        &a.item_token_program,
+        &a.item_escrow,
+        &a.bid_escrow,
+        &a.seller.to_account_info(),
+        &listing_info,
+        signer,
+    )
+}

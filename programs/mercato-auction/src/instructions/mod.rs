@@ -1,0 +1,167 @@
+//! One module per instruction, plus the pricing and token-moving rules they share.
+
+#![allow(ambiguous_glob_reexports)] // each module has a `handler`; anchor needs the globs for its generated modules
+
+pub mod bid;
+pub mod buy;
+pub mod cancel;
+pub mod create_listing;
+pub mod init_house;
+pub mod settle;
+
+pub use bid::*;
+pub use buy::*;
+pub use cancel::*;
+pub use create_listing::*;
+pub use init_house::*;
+pub use settle::*;
+
+use anchor_lang::prelude::*;
+use anchor_spl::token::{self, CloseAccount, Token, TokenAccount, Transfer};
+use anchor_spl::token_interface::{
+    self, Mint as MintI, TokenAccount as TokenAccountI, TokenInterface, TransferChecked,
+};
+use mercato_items::state::ItemsConfig;
+
+use crate::constants::*;
+use crate::error::AuctionError;
+use crate::state::Listing;
+
+/// The price of a Dutch listing at `now`: linear from start to floor over [start_ts, end_ts], then the floor.
+pub fn dutch_price(listing: &Listing, now: i64) -> Result<u64> {
+    if now >= listing.end_ts {
+        return Ok(listing.floor_price);
+    }
+    let elapsed = u128::try_from(now.saturating_sub(listing.start_ts)).unwrap_or(0);
+    let duration = u128::try_from(listing.end_ts - listing.start_ts)
+        .map_err(|_| AuctionError::MathOverflow)?;
+    let span = u128::from(listing.start_price - listing.floor_price);
+    // duration > 0 (end > start at creation) and elapsed < duration: drop < span, no overflow in u128.
+    let drop = span * elapsed / duration;
+    u64::try_from(u128::from(listing.start_price) - drop)
+        .map_err(|_| error!(AuctionError::MathOverflow))
+}
+
+/// The smallest acceptable bid: the reserve (at least 1) first, then the high bid plus the increment rounded up.
+pub fn minimum_bid(listing: &Listing, increment_bps: u16) -> Result<u64> {
+    if !listing.has_bid() {
+        return Ok(listing.start_price.max(1));
+    }
+    let high = u128::from(listing.high_bid);
+    let increment = (high * u128::from(increment_bps)).div_ceil(BPS);
+    u64::try_from(high + increment).map_err(|_| error!(AuctionError::MathOverflow))
+}
+
+/// Splits `price` into (fee, royalty, seller proceeds); the three add up to `price` exactly.
+pub fn split(price: u64, fee_bps: u16, royalty_bps: u16) -> (u64, u64, u64) {
+    let fee = (u128::from(price) * u128::from(fee_bps) / BPS) as u64; // <= price
+    let royalty = (u128::from(price) * u128::from(royalty_bps) / BPS) as u64; // <= price
+    // fee <= 10% and royalty <= 25% of price (config bounds), so the subtraction cannot underflow.
+    (fee, royalty, price - fee - royalty)
+}
+
+/// The royalty rate for an item: the collection's rate, capped by the live economy cap, when the item is a Mercato
+/// item (its record PDA exists in the items program); zero for any other NFT.
+pub fn royalty_bps(item_record: &AccountInfo, items_config: &ItemsConfig, cap_bps: u16) -> u16 {
+    let is_mercato_item = item_record.owner == &mercato_items::ID && !item_record.data_is_empty();
+    if is_mercato_item {
+        items_config.royalty_bps.min(cap_bps)
+    } else {
+        0
+    }
+}
+
+/// Checks that `mint` is an NFT: 0 decimals, supply 1.
+pub fn check_nft(mint: &InterfaceAccount<MintI>) -> Result<()> {
+    require!(
+        mint.decimals == 0 && mint.supply == 1,
+        AuctionError::NotAnNft
+    );
+    Ok(())
+}
+
+/// The listing PDA's signer seeds.
+pub fn listing_seeds<'a>(item_mint: &'a Pubkey, bump: &'a [u8; 1]) -> [&'a [u8]; 3] {
+    [LISTING_SEED, item_mint.as_ref(), bump]
+}
+
+/// Moves currency `amount` from `from` (owned by `authority`) to `to`, signed by `seeds` when the authority is a PDA.
+pub fn pay<'info>(
+    token_program: &Program<'info, Token>,
+    from: &Account<'info, TokenAccount>,
+    to: &Account<'info, TokenAccount>,
+    authority: &AccountInfo<'info>,
+    seeds: &[&[&[u8]]],
+    amount: u64,
+) -> Result<()> {
+    if amount == 0 {
+        return Ok(());
+    }
+    token::transfer(
+        CpiContext::new_with_signer(
+            token_program.key(),
+            Transfer {
+                from: from.to_account_info(),
+                to: to.to_account_info(),
+                authority: authority.clone(),
+            },
+            seeds,
+        ),
+        amount,
+    )
+}
+
+/// Moves the escrowed item to `to`, signed by the listing.
+pub fn release_item<'info>(
+    item_token_program: &Interface<'info, TokenInterface>,
+    item_escrow: &InterfaceAccount<'info, TokenAccountI>,
+    item_mint: &InterfaceAccount<'info, MintI>,
+    to: &InterfaceAccount<'info, TokenAccountI>,
+    listing: &AccountInfo<'info>,
+    seeds: &[&[&[u8]]],
+) -> Result<()> {
+    token_interface::transfer_checked(
+        CpiContext::new_with_signer(
+            item_token_program.key(),
+            TransferChecked {
+                from: item_escrow.to_account_info(),
+                mint: item_mint.to_account_info(),
+                to: to.to_account_info(),
+                authority: listing.clone(),
+            },
+            seeds,
+        ),
+        1,
+        0,
+    )
+}
+
+/// Closes the listing's two escrow accounts (both empty by now) and returns their rent to `seller`.
+pub fn close_escrows<'info>(
+    token_program: &Program<'info, Token>,
+    item_token_program: &Interface<'info, TokenInterface>,
+    item_escrow: &InterfaceAccount<'info, TokenAccountI>,
+    bid_escrow: &Account<'info, TokenAccount>,
+    seller: &AccountInfo<'info>,
+    listing: &AccountInfo<'info>,
+    seeds: &[&[&[u8]]],
+) -> Result<()> {
+    token_interface::close_account(CpiContext::new_with_signer(
+        item_token_program.key(),
+        token_interface::CloseAccount {
+            account: item_escrow.to_account_info(),
+            destination: seller.clone(),
+            authority: listing.clone(),
+        },
+        seeds,
+    ))?;
+    token::close_account(CpiContext::new_with_signer(
+        token_program.key(),
+        CloseAccount {
+            account: bid_escrow.to_account_info(),
+            destination: seller.clone(),
+            authority: listing.clone(),
+        },
+        seeds,
+    ))
+}
