@@ -11,8 +11,8 @@ use alloy::{
     sol_types::{SolEvent, SolStruct, eip712_domain},
 };
 use mercato_evm_bindings::{
-    AuctionHouse, ERC2771Forwarder, EconomyConfig, ForwardRequest, MercatoForwarder,
-    MercatoGovernor, MercatoItems, MercatoToken, Permit, TimelockController,
+    AuctionHouse, ERC2771Forwarder, EconomyConfig, ForwardRequest, MercatoForwarder, MercatoGovernor, MercatoItems,
+    MercatoToken, Permit, TimelockController,
 };
 use mercato_manifest::Manifest;
 use std::path::{Path, PathBuf};
@@ -21,19 +21,12 @@ use std::process::Command;
 const MRC: u128 = 1_000_000_000_000_000_000;
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ lives in the repository")
-        .to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the repository").to_owned()
 }
 
 fn foundry(tool: &str) -> PathBuf {
     let path = repo_root().join("contracts/node_modules/.bin").join(tool);
-    assert!(
-        path.exists(),
-        "{} is missing: run ./mercato setup",
-        path.display()
-    );
+    assert!(path.exists(), "{} is missing: run ./mercato setup", path.display());
     path
 }
 
@@ -61,14 +54,7 @@ fn deploy() -> Deployed {
         .env("MERCATO_NETWORK", &network)
         .env("MERCATO_EVM_RPC_URL", anvil.endpoint())
         .env("MERCATO_GOV_FAST", "1")
-        .args([
-            "script",
-            "script/Deploy.s.sol:Deploy",
-            "--rpc-url",
-            &anvil.endpoint(),
-            "--broadcast",
-            "-q",
-        ])
+        .args(["script", "script/Deploy.s.sol:Deploy", "--rpc-url", &anvil.endpoint(), "--broadcast", "-q"])
         .output()
         .expect("forge runs");
     assert!(
@@ -78,13 +64,8 @@ fn deploy() -> Deployed {
         String::from_utf8_lossy(&output.stderr)
     );
     let manifest_path = Manifest::default_path(&repo_root(), &network);
-    let manifest =
-        Manifest::load(&manifest_path).expect("the deploy script wrote a valid manifest");
-    Deployed {
-        anvil,
-        manifest,
-        manifest_path,
-    }
+    let manifest = Manifest::load(&manifest_path).expect("the deploy script wrote a valid manifest");
+    Deployed { anvil, manifest, manifest_path }
 }
 
 fn signer(anvil: &AnvilInstance, index: usize) -> PrivateKeySigner {
@@ -95,33 +76,19 @@ fn signer(anvil: &AnvilInstance, index: usize) -> PrivateKeySigner {
 async fn deploy_script_wires_the_suite_and_a_zero_eth_user_buys_gaslessly() {
     let deployed = deploy();
     let anvil = &deployed.anvil;
-    let evm = deployed
-        .manifest
-        .require_evm(&deployed.manifest_path)
-        .unwrap();
+    let evm = deployed.manifest.require_evm(&deployed.manifest_path).unwrap();
     let c = evm.contracts;
     let deployer = signer(anvil, 0);
     let seller = signer(anvil, 1);
     let buyer = signer(anvil, 2);
     let relayer = signer(anvil, 3);
     let url: alloy::transports::http::reqwest::Url = anvil.endpoint().parse().unwrap();
-    let as_signer = |s: &PrivateKeySigner| {
-        ProviderBuilder::new()
-            .wallet(EthereumWallet::from(s.clone()))
-            .connect_http(url.clone())
-    };
+    let as_signer =
+        |s: &PrivateKeySigner| ProviderBuilder::new().wallet(EthereumWallet::from(s.clone())).connect_http(url.clone());
     let provider = as_signer(&deployer);
 
     // ---- the manifest describes what is on chain
-    assert_eq!(
-        deployed.manifest.network,
-        deployed
-            .manifest_path
-            .file_stem()
-            .unwrap()
-            .to_str()
-            .unwrap()
-    );
+    assert_eq!(deployed.manifest.network, deployed.manifest_path.file_stem().unwrap().to_str().unwrap());
     assert_eq!(evm.chain_id, provider.get_chain_id().await.unwrap());
     assert_eq!(evm.deployer, deployer.address());
     assert_eq!(evm.rpc_url, anvil.endpoint());
@@ -142,85 +109,29 @@ async fn deploy_script_wires_the_suite_and_a_zero_eth_user_buys_gaslessly() {
     assert_eq!(config.token().call().await.unwrap(), c.token);
     assert_eq!(config.treasury().call().await.unwrap(), c.timelock);
     assert_eq!(token.config().call().await.unwrap(), c.economy_config);
-    assert_eq!(
-        token.cap().call().await.unwrap(),
-        U256::from(1_000_000_000u128 * MRC)
-    );
+    assert_eq!(token.cap().call().await.unwrap(), U256::from(1_000_000_000u128 * MRC));
     assert_eq!(governor.timelock().call().await.unwrap(), c.timelock);
     assert_eq!(governor.token().call().await.unwrap(), c.token);
     assert!(items.hasRole(admin_role, c.timelock).call().await.unwrap());
-    assert!(
-        !items
-            .hasRole(admin_role, deployer.address())
-            .call()
-            .await
-            .unwrap()
-    );
+    assert!(!items.hasRole(admin_role, deployer.address()).call().await.unwrap());
     let minter_role = items.MINTER_ROLE().call().await.unwrap();
-    assert!(
-        items
-            .hasRole(minter_role, deployer.address())
-            .call()
-            .await
-            .unwrap(),
-        "game server defaults to deployer"
-    );
+    assert!(items.hasRole(minter_role, deployer.address()).call().await.unwrap(), "game server defaults to deployer");
     let proposer_role = timelock.PROPOSER_ROLE().call().await.unwrap();
-    assert!(
-        timelock
-            .hasRole(proposer_role, c.governor)
-            .call()
-            .await
-            .unwrap()
-    );
-    assert!(
-        !timelock
-            .hasRole(admin_role, deployer.address())
-            .call()
-            .await
-            .unwrap()
-    );
+    assert!(timelock.hasRole(proposer_role, c.governor).call().await.unwrap());
+    assert!(!timelock.hasRole(admin_role, deployer.address()).call().await.unwrap());
     assert!(token.isTrustedForwarder(c.forwarder).call().await.unwrap());
     assert!(items.isTrustedForwarder(c.forwarder).call().await.unwrap());
     assert!(house.isTrustedForwarder(c.forwarder).call().await.unwrap());
-    assert!(
-        governor
-            .isTrustedForwarder(c.forwarder)
-            .call()
-            .await
-            .unwrap()
-    );
-    assert_eq!(
-        governor.votingPeriod().call().await.unwrap(),
-        U256::from(600),
-        "MERCATO_GOV_FAST timings"
-    );
+    assert!(governor.isTrustedForwarder(c.forwarder).call().await.unwrap());
+    assert_eq!(governor.votingPeriod().call().await.unwrap(), U256::from(600), "MERCATO_GOV_FAST timings");
 
     // ---- a fixed-price listing by the seller
     let item_id = items.nextTokenId().call().await.unwrap();
-    let attrs = MercatoItems::Attributes {
-        class: 4,
-        rarity: 3,
-        power: 2_500,
-    };
-    items
-        .mint(seller.address(), attrs)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let attrs = MercatoItems::Attributes { class: 4, rarity: 3, power: 2_500 };
+    items.mint(seller.address(), attrs).send().await.unwrap().get_receipt().await.unwrap();
     let seller_provider = as_signer(&seller);
     let seller_items = MercatoItems::new(c.items, &seller_provider);
-    seller_items
-        .setApprovalForAll(c.auction_house, true)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    seller_items.setApprovalForAll(c.auction_house, true).send().await.unwrap().get_receipt().await.unwrap();
     let listing_id = house.nextListingId().call().await.unwrap();
     let price = 100 * MRC;
     let seller_house = AuctionHouse::new(c.auction_house, &seller_provider);
@@ -232,32 +143,13 @@ async fn deploy_script_wires_the_suite_and_a_zero_eth_user_buys_gaslessly() {
         .get_receipt()
         .await
         .unwrap();
-    assert_eq!(
-        items.ownerOf(item_id).call().await.unwrap(),
-        c.auction_house
-    );
+    assert_eq!(items.ownerOf(item_id).call().await.unwrap(), c.auction_house);
 
     // ---- the buyer holds MRC but no ETH, and signs a permit and a forward request
-    token
-        .transfer(buyer.address(), U256::from(1_000 * MRC))
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
-    provider
-        .anvil_set_balance(buyer.address(), U256::ZERO)
-        .await
-        .unwrap();
+    token.transfer(buyer.address(), U256::from(1_000 * MRC)).send().await.unwrap().get_receipt().await.unwrap();
+    provider.anvil_set_balance(buyer.address(), U256::ZERO).await.unwrap();
     let block = provider.get_block_number().await.unwrap();
-    let now = provider
-        .get_block_by_number(block.into())
-        .await
-        .unwrap()
-        .unwrap()
-        .header
-        .timestamp;
+    let now = provider.get_block_by_number(block.into()).await.unwrap().unwrap().header.timestamp;
     let deadline = U256::from(now + 3_600);
     let permit = Permit {
         owner: buyer.address(),
@@ -266,10 +158,9 @@ async fn deploy_script_wires_the_suite_and_a_zero_eth_user_buys_gaslessly() {
         nonce: token.nonces(buyer.address()).call().await.unwrap(),
         deadline,
     };
-    let token_domain = eip712_domain! { name: "Mercato", version: "1", chain_id: evm.chain_id, verifying_contract: c.token, };
-    let permit_sig = buyer
-        .sign_hash_sync(&permit.eip712_signing_hash(&token_domain))
-        .unwrap();
+    let token_domain =
+        eip712_domain! { name: "Mercato", version: "1", chain_id: evm.chain_id, verifying_contract: c.token, };
+    let permit_sig = buyer.sign_hash_sync(&permit.eip712_signing_hash(&token_domain)).unwrap();
     let buy_call = AuctionHouse::buyWithPermitCall {
         id: listing_id,
         maxPrice: alloy::primitives::Uint::from(price),
@@ -293,9 +184,7 @@ async fn deploy_script_wires_the_suite_and_a_zero_eth_user_buys_gaslessly() {
     let forwarder_domain = eip712_domain! {
         name: "MercatoForwarder", version: "1", chain_id: evm.chain_id, verifying_contract: c.forwarder,
     };
-    let request_sig = buyer
-        .sign_hash_sync(&request.eip712_signing_hash(&forwarder_domain))
-        .unwrap();
+    let request_sig = buyer.sign_hash_sync(&request.eip712_signing_hash(&forwarder_domain)).unwrap();
     let request_data = ERC2771Forwarder::ForwardRequestData {
         from: request.from,
         to: request.to,
@@ -305,10 +194,7 @@ async fn deploy_script_wires_the_suite_and_a_zero_eth_user_buys_gaslessly() {
         data: request.data.clone(),
         signature: request_sig.as_bytes().to_vec().into(),
     };
-    assert!(
-        forwarder.verify(request_data.clone()).call().await.unwrap(),
-        "the forwarder accepts the signature"
-    );
+    assert!(forwarder.verify(request_data.clone()).call().await.unwrap(), "the forwarder accepts the signature");
 
     // ---- the relayer submits and pays
     let relayer_provider = as_signer(&relayer);
@@ -316,19 +202,9 @@ async fn deploy_script_wires_the_suite_and_a_zero_eth_user_buys_gaslessly() {
     // Simulate first (as a relayer does), then send with room above the request's own gas: the forwarder refuses
     // to run a request with less gas than the user signed for.
     let simulated = relayer_forwarder.execute(request_data.clone()).call().await;
-    assert!(
-        simulated.is_ok(),
-        "simulation of the forwarded purchase failed: {simulated:?}"
-    );
-    let receipt = relayer_forwarder
-        .execute(request_data)
-        .gas(1_000_000)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    assert!(simulated.is_ok(), "simulation of the forwarded purchase failed: {simulated:?}");
+    let receipt =
+        relayer_forwarder.execute(request_data).gas(1_000_000).send().await.unwrap().get_receipt().await.unwrap();
     assert!(receipt.status(), "forwarded purchase reverted");
     assert_eq!(receipt.from, relayer.address());
 
@@ -345,23 +221,10 @@ async fn deploy_script_wires_the_suite_and_a_zero_eth_user_buys_gaslessly() {
     assert_eq!(sale.fee, U256::from(price * 250 / 10_000));
     assert_eq!(sale.royalty, U256::from(price * 500 / 10_000));
     assert_eq!(sale.royaltyReceiver, deployer.address());
-    assert_eq!(
-        items.ownerOf(item_id).call().await.unwrap(),
-        buyer.address()
-    );
-    assert_eq!(
-        token.balanceOf(seller.address()).call().await.unwrap(),
-        sale.price - sale.fee - sale.royalty
-    );
-    assert_eq!(
-        token.balanceOf(buyer.address()).call().await.unwrap(),
-        U256::from(900 * MRC)
-    );
-    assert_eq!(
-        provider.get_balance(buyer.address()).await.unwrap(),
-        U256::ZERO,
-        "the buyer never needed ETH"
-    );
+    assert_eq!(items.ownerOf(item_id).call().await.unwrap(), buyer.address());
+    assert_eq!(token.balanceOf(seller.address()).call().await.unwrap(), sale.price - sale.fee - sale.royalty);
+    assert_eq!(token.balanceOf(buyer.address()).call().await.unwrap(), U256::from(900 * MRC));
+    assert_eq!(provider.get_balance(buyer.address()).await.unwrap(), U256::ZERO, "the buyer never needed ETH");
     let stored = items.attributes(item_id).call().await.unwrap();
     assert_eq!((stored.class, stored.rarity, stored.power), (4, 3, 2_500));
 
@@ -375,8 +238,5 @@ async fn deploy_script_wires_the_suite_and_a_zero_eth_user_buys_gaslessly() {
         data: request.data,
         signature: request_sig.as_bytes().to_vec().into(),
     };
-    assert!(
-        !forwarder.verify(replay).call().await.unwrap(),
-        "a used request no longer verifies"
-    );
+    assert!(!forwarder.verify(replay).call().await.unwrap(), "a used request no longer verifies");
 }

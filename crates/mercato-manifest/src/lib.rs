@@ -124,29 +124,17 @@ impl EvmContracts {
 impl Manifest {
     /// The default manifest path for `network` under the repository root `repo_root`.
     pub fn default_path(repo_root: &Path, network: &str) -> PathBuf {
-        repo_root
-            .join("deployments")
-            .join(format!("{network}.json"))
+        repo_root.join("deployments").join(format!("{network}.json"))
     }
 
     /// Reads and validates the manifest at `path`.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, ManifestError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ManifestError::Read { path: path.to_owned(), source })?;
         let manifest: Manifest =
-            serde_json::from_str(&text).map_err(|source| ManifestError::Parse {
-                path: path.to_owned(),
-                source,
-            })?;
-        manifest
-            .validate()
-            .map_err(|reason| ManifestError::Invalid {
-                path: path.to_owned(),
-                reason,
-            })?;
+            serde_json::from_str(&text).map_err(|source| ManifestError::Parse { path: path.to_owned(), source })?;
+        manifest.validate().map_err(|reason| ManifestError::Invalid { path: path.to_owned(), reason })?;
         Ok(manifest)
     }
 
@@ -160,10 +148,7 @@ impl Manifest {
 
     /// The EVM section, or an error naming the file when the EVM suite is not deployed.
     pub fn require_evm(&self, path: &Path) -> Result<&EvmDeployment, ManifestError> {
-        self.evm.as_ref().ok_or(ManifestError::MissingSection {
-            path: path.to_owned(),
-            section: "evm",
-        })
+        self.evm.as_ref().ok_or(ManifestError::MissingSection { path: path.to_owned(), section: "evm" })
     }
 
     /// Checks what the type system cannot: non-empty names, an http(s) or ws(s) RPC URL, and seven distinct,
@@ -174,10 +159,7 @@ impl Manifest {
         }
         if let Some(evm) = &self.evm {
             let url = evm.rpc_url.as_str();
-            if !["http://", "https://", "ws://", "wss://"]
-                .iter()
-                .any(|scheme| url.starts_with(scheme))
-            {
+            if !["http://", "https://", "ws://", "wss://"].iter().any(|scheme| url.starts_with(scheme)) {
                 return Err(format!("evm.rpcUrl {url:?} is not an http(s) or ws(s) URL"));
             }
             if evm.chain_id == 0 {
@@ -189,9 +171,7 @@ impl Manifest {
                     return Err(format!("evm.contracts.{name} is the zero address"));
                 }
                 if let Some((other, _)) = named[..i].iter().find(|(_, a)| a == address) {
-                    return Err(format!(
-                        "evm.contracts.{name} and evm.contracts.{other} share address {address}"
-                    ));
+                    return Err(format!("evm.contracts.{name} and evm.contracts.{other} share address {address}"));
                 }
             }
         }

@@ -58,28 +58,16 @@ fn rejects_duplicate_addresses() {
     let file = write(&evm_manifest(TOKEN, TOKEN, "http://127.0.0.1:8545"));
     let err = Manifest::load(file.path()).unwrap_err();
     assert!(matches!(err, ManifestError::Invalid { .. }), "{err}");
-    assert!(
-        err.to_string()
-            .contains("evm.contracts.items and evm.contracts.token share address"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("evm.contracts.items and evm.contracts.token share address"), "{err}");
 }
 
 #[test]
 fn rejects_zero_addresses_and_bad_urls() {
     let zero = "0x0000000000000000000000000000000000000000";
     let err = Manifest::load(write(&evm_manifest(TOKEN, zero, "http://x")).path()).unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("evm.contracts.items is the zero address"),
-        "{err}"
-    );
-    let err =
-        Manifest::load(write(&evm_manifest(TOKEN, ITEMS, "127.0.0.1:8545")).path()).unwrap_err();
-    assert!(
-        err.to_string().contains("is not an http(s) or ws(s) URL"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("evm.contracts.items is the zero address"), "{err}");
+    let err = Manifest::load(write(&evm_manifest(TOKEN, ITEMS, "127.0.0.1:8545")).path()).unwrap_err();
+    assert!(err.to_string().contains("is not an http(s) or ws(s) URL"), "{err}");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use crate::{Backend, Harness};
 use anchor_lang::prelude::Pubkey;
 use mercato_solana_client::auction::{self, SaleParties};
+use mercato_solana_client::governance::{self, GovernanceParams};
 use mercato_solana_client::items::{self, CollectionParams, ItemAttributes};
 use mercato_solana_client::token::{self, InitializeParams, MarketParams};
 use solana_keypair::Keypair;
@@ -55,24 +56,12 @@ impl Economy {
         let mint = token::mint_address();
         let treasury = token::currency_account(&treasury_owner.pubkey());
         let params = default_params(game_server.pubkey(), treasury);
-        h.must(
-            &[token::initialize(authority.pubkey(), params)],
-            &[&authority],
-        );
+        h.must(&[token::initialize(authority.pubkey(), params)], &[&authority]);
         h.create_ata(&treasury_owner.pubkey(), &mint);
         if genesis > 0 {
-            h.must(
-                &[token::mint_genesis(authority.pubkey(), treasury, genesis)],
-                &[&authority],
-            );
+            h.must(&[token::mint_genesis(authority.pubkey(), treasury, genesis)], &[&authority]);
         }
-        Self {
-            authority,
-            game_server,
-            treasury_owner,
-            treasury,
-            mint,
-        }
+        Self { authority, game_server, treasury_owner, treasury, mint }
     }
 
     /// A funded player with a currency account holding `amount` (paid from the treasury).
@@ -121,28 +110,13 @@ impl Collection {
             royalty_receiver: creator.pubkey(),
             royalty_bps: 500,
         };
-        h.must(
-            &[items::init_collection(authority.pubkey(), params)],
-            &[&authority],
-        );
-        Self {
-            economy,
-            authority,
-            minter,
-            creator,
-        }
+        h.must(&[items::init_collection(authority.pubkey(), params)], &[&authority]);
+        Self { economy, authority, minter, creator }
     }
 
     /// Mints the next item to `owner`; returns its id and mint.
-    pub fn mint<B: Backend>(
-        &self,
-        h: &mut Harness<B>,
-        owner: &Pubkey,
-        attributes: ItemAttributes,
-    ) -> (u64, Pubkey) {
-        let id = h
-            .read::<items::ItemsConfig>(&items::config_address())
-            .next_item_id;
+    pub fn mint<B: Backend>(&self, h: &mut Harness<B>, owner: &Pubkey, attributes: ItemAttributes) -> (u64, Pubkey) {
+        let id = h.read::<items::ItemsConfig>(&items::config_address()).next_item_id;
         let ix = items::mint_item(
             self.minter.pubkey(),
             *owner,
@@ -188,16 +162,50 @@ impl Market {
 
     /// Mints an item to `owner` and returns its mint.
     pub fn item<B: Backend>(&self, h: &mut Harness<B>, owner: &Pubkey) -> Pubkey {
-        self.collection
-            .mint(
-                h,
-                owner,
-                ItemAttributes {
-                    class: 7,
-                    rarity: 2,
-                    power: 1_000,
-                },
-            )
-            .1
+        self.collection.mint(h, owner, ItemAttributes { class: 7, rarity: 2, power: 1_000 }).1
+    }
+}
+
+/// Governance settings for the tests: 10-minute votes, 2-minute hold-up, 4% quorum, simple majority,
+/// 1,000 MRC to propose.
+pub fn governance_params() -> GovernanceParams {
+    GovernanceParams {
+        voting_period: 600,
+        hold_up: 120,
+        quorum_bps: 400,
+        approval_bps: 5_000,
+        proposal_threshold: 1_000 * MRC,
+    }
+}
+
+/// A market whose economy config is governed by the DAO.
+pub struct Dao {
+    /// Currency, items and auction house.
+    pub market: Market,
+}
+
+impl Dao {
+    /// Starts the market with `genesis` in the treasury, creates governance and hands the economy to it.
+    pub fn start<B: Backend>(h: &mut Harness<B>, genesis: u64) -> Self {
+        let market = Market::start(h, genesis);
+        let payer = h.payer();
+        h.must(&[governance::init_governance(payer, governance_params())], &[]);
+        let authority = &market.collection.economy.authority;
+        h.must(&[token::set_authority(authority.pubkey(), governance::governance_address())], &[authority]);
+        Self { market }
+    }
+
+    /// A player holding `amount` who deposits `deposit` of it.
+    pub fn voter<B: Backend>(&self, h: &mut Harness<B>, amount: u64, deposit: u64) -> Keypair {
+        let voter = self.market.player(h, amount);
+        if deposit > 0 {
+            h.must(&[governance::deposit(voter.pubkey(), deposit)], &[&voter]);
+        }
+        voter
+    }
+
+    /// The id the next proposal gets.
+    pub fn next_id<B: Backend>(&self, h: &mut Harness<B>) -> u64 {
+        h.read::<governance::Governance>(&governance::governance_address()).next_proposal_id
     }
 }

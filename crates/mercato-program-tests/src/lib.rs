@@ -38,10 +38,9 @@ impl Failed {
     /// The program's custom error code (an Anchor error's number), if the failure was one.
     pub fn custom_code(&self) -> Option<u32> {
         match &self.error {
-            TransactionError::InstructionError(
-                _,
-                solana_instruction::error::InstructionError::Custom(code),
-            ) => Some(*code),
+            TransactionError::InstructionError(_, solana_instruction::error::InstructionError::Custom(code)) => {
+                Some(*code)
+            }
             _ => None,
         }
     }
@@ -52,11 +51,7 @@ pub trait Backend {
     /// The fee payer of every transaction (funded).
     fn payer(&self) -> &Keypair;
     /// Sends one transaction with `instructions`, signed by the payer and `signers`.
-    fn process(
-        &mut self,
-        instructions: &[Instruction],
-        signers: &[&Keypair],
-    ) -> Result<Landed, Failed>;
+    fn process(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Landed, Failed>;
     /// Reads an account.
     fn account(&mut self, address: &Pubkey) -> Option<Account>;
     /// The clock's Unix timestamp.
@@ -85,11 +80,7 @@ impl<B: Backend> Harness<B> {
     }
 
     /// Sends a transaction; the payer signs in addition to `signers`.
-    pub fn send(
-        &mut self,
-        instructions: &[Instruction],
-        signers: &[&Keypair],
-    ) -> Result<Landed, Failed> {
+    pub fn send(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Landed, Failed> {
         self.backend.process(instructions, signers)
     }
 
@@ -97,26 +88,14 @@ impl<B: Backend> Harness<B> {
     pub fn must(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Landed {
         match self.send(instructions, signers) {
             Ok(landed) => landed,
-            Err(failed) => panic!(
-                "transaction failed: {:?}\nlogs:\n{}",
-                failed.error,
-                failed.logs.join("\n")
-            ),
+            Err(failed) => panic!("transaction failed: {:?}\nlogs:\n{}", failed.error, failed.logs.join("\n")),
         }
     }
 
     /// Sends a transaction that must fail with Anchor error code `code` (custom program error).
-    pub fn must_fail_with(
-        &mut self,
-        instructions: &[Instruction],
-        signers: &[&Keypair],
-        code: u32,
-    ) -> Failed {
+    pub fn must_fail_with(&mut self, instructions: &[Instruction], signers: &[&Keypair], code: u32) -> Failed {
         match self.send(instructions, signers) {
-            Ok(landed) => panic!(
-                "transaction landed, expected error {code}\nlogs:\n{}",
-                landed.logs.join("\n")
-            ),
+            Ok(landed) => panic!("transaction landed, expected error {code}\nlogs:\n{}", landed.logs.join("\n")),
             Err(failed) => {
                 assert_eq!(
                     failed.custom_code(),
@@ -150,34 +129,27 @@ impl<B: Backend> Harness<B> {
 
     /// Reads and deserializes an Anchor (or SPL) account; panics if it is missing or malformed.
     pub fn read<T: AccountDeserialize>(&mut self, address: &Pubkey) -> T {
-        let account = self
-            .backend
-            .account(address)
-            .unwrap_or_else(|| panic!("account {address} does not exist"));
+        let account = self.backend.account(address).unwrap_or_else(|| panic!("account {address} does not exist"));
         T::try_deserialize(&mut account.data.as_slice())
             .unwrap_or_else(|e| panic!("account {address} does not deserialize: {e}"))
     }
 
     /// The raw account at `address`; panics if it does not exist.
     pub fn raw(&mut self, address: &Pubkey) -> Account {
-        self.backend
-            .account(address)
-            .unwrap_or_else(|| panic!("account {address} does not exist"))
+        self.backend.account(address).unwrap_or_else(|| panic!("account {address} does not exist"))
     }
 
     /// Whether an account exists (has lamports).
     pub fn exists(&mut self, address: &Pubkey) -> bool {
-        self.backend
-            .account(address)
-            .is_some_and(|a| a.lamports > 0)
+        self.backend.account(address).is_some_and(|a| a.lamports > 0)
     }
 
     /// The amount in an SPL token account (0 if it does not exist).
     pub fn token_balance(&mut self, address: &Pubkey) -> u64 {
         match self.backend.account(address) {
-            Some(a) if a.lamports > 0 => TokenAccount::try_deserialize(&mut a.data.as_slice())
-                .map(|t| t.amount)
-                .unwrap_or(0),
+            Some(a) if a.lamports > 0 => {
+                TokenAccount::try_deserialize(&mut a.data.as_slice()).map(|t| t.amount).unwrap_or(0)
+            }
             _ => 0,
         }
     }
@@ -186,8 +158,7 @@ impl<B: Backend> Harness<B> {
     pub fn create_ata(&mut self, owner: &Pubkey, mint: &Pubkey) -> Pubkey {
         use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
         let payer = self.payer();
-        let ix =
-            create_associated_token_account_idempotent(&payer, owner, mint, &anchor_spl::token::ID);
+        let ix = create_associated_token_account_idempotent(&payer, owner, mint, &anchor_spl::token::ID);
         self.must(&[ix], &[]);
         anchor_spl::associated_token::get_associated_token_address(owner, mint)
     }

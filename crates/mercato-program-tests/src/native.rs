@@ -34,6 +34,10 @@ fn auction_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> 
     mercato_auction::entry(program_id, unify(accounts), data)
 }
 
+fn governance_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    mercato_governance::entry(program_id, unify(accounts), data)
+}
+
 fn items_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
     mercato_items::entry(program_id, unify(accounts), data)
 }
@@ -63,23 +67,13 @@ impl NativeBackend {
         test.prefer_bpf(false);
         test.add_program("mercato_token", mercato_token::ID, processor!(token_entry));
         test.add_program("mercato_items", mercato_items::ID, processor!(items_entry));
-        test.add_program(
-            "mercato_auction",
-            mercato_auction::ID,
-            processor!(auction_entry),
-        );
+        test.add_program("mercato_auction", mercato_auction::ID, processor!(auction_entry));
+        test.add_program("mercato_governance", mercato_governance::ID, processor!(governance_entry));
         let mut context = runtime.block_on(test.start_with_context());
-        let clock: Clock = runtime
-            .block_on(context.banks_client.get_sysvar())
-            .expect("clock");
+        let clock: Clock = runtime.block_on(context.banks_client.get_sysvar()).expect("clock");
         let slot = clock.slot.max(1);
         context.warp_to_slot(slot + 1).expect("warp");
-        Self {
-            runtime,
-            context,
-            slot: slot + 1,
-            unix_timestamp: clock.unix_timestamp.max(1_750_000_000),
-        }
+        Self { runtime, context, slot: slot + 1, unix_timestamp: clock.unix_timestamp.max(1_750_000_000) }
     }
 
     /// Moves to a new slot (so identical transactions get a fresh blockhash) with the clock at our timestamp.
@@ -87,17 +81,12 @@ impl NativeBackend {
         self.slot += 1;
         self.context.warp_to_slot(self.slot).expect("warp");
         self.write_clock();
-        self.context.last_blockhash = self
-            .runtime
-            .block_on(self.context.banks_client.get_latest_blockhash())
-            .expect("blockhash");
+        self.context.last_blockhash =
+            self.runtime.block_on(self.context.banks_client.get_latest_blockhash()).expect("blockhash");
     }
 
     fn write_clock(&mut self) {
-        let mut clock: Clock = self
-            .runtime
-            .block_on(self.context.banks_client.get_sysvar())
-            .expect("clock");
+        let mut clock: Clock = self.runtime.block_on(self.context.banks_client.get_sysvar()).expect("clock");
         clock.unix_timestamp = self.unix_timestamp;
         self.context.set_sysvar(&clock);
     }
@@ -108,11 +97,7 @@ impl Backend for NativeBackend {
         &self.context.payer
     }
 
-    fn process(
-        &mut self,
-        instructions: &[Instruction],
-        signers: &[&Keypair],
-    ) -> Result<Landed, Failed> {
+    fn process(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Landed, Failed> {
         self.next_slot();
         let mut all: Vec<&Keypair> = vec![&self.context.payer];
         all.extend_from_slice(signers);
@@ -124,30 +109,19 @@ impl Backend for NativeBackend {
         );
         let outcome = self
             .runtime
-            .block_on(
-                self.context
-                    .banks_client
-                    .process_transaction_with_metadata(tx),
-            )
+            .block_on(self.context.banks_client.process_transaction_with_metadata(tx))
             .expect("the bank answers");
-        let (logs, compute_units) = outcome
-            .metadata
-            .map(|m| (m.log_messages, m.compute_units_consumed))
-            .unwrap_or_default();
+        let (logs, compute_units) =
+            outcome.metadata.map(|m| (m.log_messages, m.compute_units_consumed)).unwrap_or_default();
         let logs = logs.into_iter().map(normalize_event_line).collect();
         match outcome.result {
-            Ok(()) => Ok(Landed {
-                logs,
-                compute_units,
-            }),
+            Ok(()) => Ok(Landed { logs, compute_units }),
             Err(error) => Err(Failed { error, logs }),
         }
     }
 
     fn account(&mut self, address: &Pubkey) -> Option<Account> {
-        self.runtime
-            .block_on(self.context.banks_client.get_account(*address))
-            .expect("the bank answers")
+        self.runtime.block_on(self.context.banks_client.get_account(*address)).expect("the bank answers")
     }
 
     fn unix_timestamp(&mut self) -> i64 {
@@ -160,11 +134,7 @@ impl Backend for NativeBackend {
     }
 
     fn airdrop(&mut self, to: &Pubkey, lamports: u64) {
-        let ix = anchor_lang::solana_program::system_instruction::transfer(
-            &self.context.payer.pubkey(),
-            to,
-            lamports,
-        );
+        let ix = anchor_lang::solana_program::system_instruction::transfer(&self.context.payer.pubkey(), to, lamports);
         self.process(&[ix], &[]).expect("airdrop from the payer");
     }
 }

@@ -25,9 +25,7 @@ fn item_balance(
 ) -> u64 {
     use anchor_spl::token_2022::spl_token_2022::{extension::StateWithExtensions, state::Account};
     match h.backend_account(&items::item_account(owner, mint)) {
-        Some(data) => StateWithExtensions::<Account>::unpack(&data)
-            .map(|a| a.base.amount)
-            .unwrap_or(0),
+        Some(data) => StateWithExtensions::<Account>::unpack(&data).map(|a| a.base.amount).unwrap_or(0),
         None => 0,
     }
 }
@@ -39,10 +37,7 @@ trait RawData {
 impl RawData for Harness<NativeBackend> {
     fn backend_account(&mut self, address: &anchor_lang::prelude::Pubkey) -> Option<Vec<u8>> {
         use mercato_program_tests::Backend;
-        self.backend
-            .account(address)
-            .filter(|a| a.lamports > 0)
-            .map(|a| a.data)
+        self.backend.account(address).filter(|a| a.lamports > 0).map(|a| a.data)
     }
 }
 
@@ -56,21 +51,10 @@ fn english(h: &mut Harness<NativeBackend>, reserve: u64, duration: u32) -> Engli
     let market = Market::start(h, 10_000_000 * MRC);
     let seller = market.player(h, 0);
     let mint = market.item(h, &seller.pubkey());
-    let ix = auction::create_listing(
-        seller.pubkey(),
-        mint,
-        items::TOKEN_2022,
-        ListingKind::English,
-        reserve,
-        0,
-        duration,
-    );
+    let ix =
+        auction::create_listing(seller.pubkey(), mint, items::TOKEN_2022, ListingKind::English, reserve, 0, duration);
     h.must(&[ix], &[&seller]);
-    English {
-        market,
-        seller,
-        mint,
-    }
+    English { market, seller, mint }
 }
 
 #[test]
@@ -80,21 +64,11 @@ fn english_auction_from_listing_to_settlement() {
     let market = Market::start(&mut h, 10_000_000 * MRC);
     let seller = market.player(&mut h, 0);
     let mint = market.item(&mut h, &seller.pubkey());
-    let ix = auction::create_listing(
-        seller.pubkey(),
-        mint,
-        items::TOKEN_2022,
-        ListingKind::English,
-        100 * MRC,
-        0,
-        86_400,
-    );
+    let ix =
+        auction::create_listing(seller.pubkey(), mint, items::TOKEN_2022, ListingKind::English, 100 * MRC, 0, 86_400);
     let landed = h.must(&[ix], &[&seller]);
     let created: ev::ListingCreated = decode_one(&landed.logs).unwrap();
-    assert_eq!(
-        (created.id, created.kind, created.start_price),
-        (1, ListingKind::English, 100 * MRC)
-    );
+    assert_eq!((created.id, created.kind, created.start_price), (1, ListingKind::English, 100 * MRC));
     let listing_address = auction::listing_address(&mint);
     let escrow = auction::item_escrow_address(&listing_address);
     assert_eq!(item_balance(&mut h, &seller.pubkey(), &mint), 0);
@@ -102,99 +76,37 @@ fn english_auction_from_listing_to_settlement() {
 
     let alice = market.player(&mut h, 1_000 * MRC);
     let bob = market.player(&mut h, 1_000 * MRC);
-    h.must(
-        &[auction::bid(alice.pubkey(), mint, 100 * MRC, None)],
-        &[&alice],
-    );
+    h.must(&[auction::bid(alice.pubkey(), mint, 100 * MRC, None)], &[&alice]);
     let bid_escrow = auction::bid_escrow_address(&listing_address);
     assert_eq!(h.token_balance(&bid_escrow), 100 * MRC);
     // Bob outbids: +5% minimum; alice is refunded in the same instruction.
     h.must_fail_with(
-        &[auction::bid(
-            bob.pubkey(),
-            mint,
-            104 * MRC,
-            Some(alice.pubkey()),
-        )],
+        &[auction::bid(bob.pubkey(), mint, 104 * MRC, Some(alice.pubkey()))],
         &[&bob],
         code(AuctionError::BidTooLow),
     );
-    let landed = h.must(
-        &[auction::bid(
-            bob.pubkey(),
-            mint,
-            105 * MRC,
-            Some(alice.pubkey()),
-        )],
-        &[&bob],
-    );
+    let landed = h.must(&[auction::bid(bob.pubkey(), mint, 105 * MRC, Some(alice.pubkey()))], &[&bob]);
     let placed: ev::BidPlaced = decode_one(&landed.logs).unwrap();
-    assert_eq!(
-        (placed.previous_bidder, placed.previous_amount),
-        (alice.pubkey(), 100 * MRC)
-    );
-    assert_eq!(
-        h.token_balance(&token::currency_account(&alice.pubkey())),
-        1_000 * MRC
-    );
-    assert_eq!(
-        h.token_balance(&bid_escrow),
-        105 * MRC,
-        "the escrow holds exactly the high bid"
-    );
+    assert_eq!((placed.previous_bidder, placed.previous_amount), (alice.pubkey(), 100 * MRC));
+    assert_eq!(h.token_balance(&token::currency_account(&alice.pubkey())), 1_000 * MRC);
+    assert_eq!(h.token_balance(&bid_escrow), 105 * MRC, "the escrow holds exactly the high bid");
 
     // Settle at the end: 2.5% fee, 5% royalty, the rest to the seller; the item to bob; everything closed.
     h.warp(86_400);
     let treasury_before = h.token_balance(&market.collection.economy.treasury);
     let parties = market.parties(seller.pubkey());
     let settler = h.funded_keypair(1);
-    let landed = h.must(
-        &[auction::settle(
-            settler.pubkey(),
-            mint,
-            bob.pubkey(),
-            parties,
-        )],
-        &[&settler],
-    );
+    let landed = h.must(&[auction::settle(settler.pubkey(), mint, bob.pubkey(), parties)], &[&settler]);
     let sale: ev::Sale = decode_one(&landed.logs).unwrap();
-    assert_eq!(
-        (sale.price, sale.fee, sale.royalty),
-        (105 * MRC, 2_625_000_000, 5_250_000_000)
-    );
-    assert_eq!(
-        sale.fee + sale.royalty + h.token_balance(&token::currency_account(&seller.pubkey())),
-        sale.price
-    );
-    assert_eq!(
-        h.token_balance(&market.collection.economy.treasury) - treasury_before,
-        sale.fee
-    );
-    assert_eq!(
-        h.token_balance(&token::currency_account(
-            &market.collection.creator.pubkey()
-        )),
-        sale.royalty
-    );
+    assert_eq!((sale.price, sale.fee, sale.royalty), (105 * MRC, 2_625_000_000, 5_250_000_000));
+    assert_eq!(sale.fee + sale.royalty + h.token_balance(&token::currency_account(&seller.pubkey())), sale.price);
+    assert_eq!(h.token_balance(&market.collection.economy.treasury) - treasury_before, sale.fee);
+    assert_eq!(h.token_balance(&token::currency_account(&market.collection.creator.pubkey())), sale.royalty);
     assert_eq!(item_balance(&mut h, &bob.pubkey(), &mint), 1);
-    assert!(
-        !h.exists(&listing_address) && !h.exists(&escrow) && !h.exists(&bid_escrow),
-        "accounts closed"
-    );
+    assert!(!h.exists(&listing_address) && !h.exists(&escrow) && !h.exists(&bid_escrow), "accounts closed");
     assert!(h.now() >= start);
     // Settling again finds no listing.
-    assert!(
-        h.send(
-            &[auction::settle(
-                settler.pubkey(),
-                mint,
-                bob.pubkey(),
-                parties
-            )],
-            &[&settler]
-        )
-        .is_err()
-    );
+    assert!(h.send(&[auction::settle(settler.pubkey(), mint, bob.pubkey(), parties)], &[&settler]).is_err());
 }
 
 #[test]
@@ -205,40 +117,14 @@ fn late_bids_extend_the_auction() {
     let alice = e.market.player(&mut h, 100 * MRC);
     let bob = e.market.player(&mut h, 100 * MRC);
     h.warp(3_600 - 301);
-    h.must(
-        &[auction::bid(alice.pubkey(), e.mint, MRC, None)],
-        &[&alice],
-    );
-    assert_eq!(
-        h.read::<Listing>(&auction::listing_address(&e.mint)).end_ts,
-        listing.end_ts,
-        "outside the buffer"
-    );
+    h.must(&[auction::bid(alice.pubkey(), e.mint, MRC, None)], &[&alice]);
+    assert_eq!(h.read::<Listing>(&auction::listing_address(&e.mint)).end_ts, listing.end_ts, "outside the buffer");
     h.warp(291); // 10 s before the end
-    let landed = h.must(
-        &[auction::bid(
-            bob.pubkey(),
-            e.mint,
-            2 * MRC,
-            Some(alice.pubkey()),
-        )],
-        &[&bob],
-    );
+    let landed = h.must(&[auction::bid(bob.pubkey(), e.mint, 2 * MRC, Some(alice.pubkey()))], &[&bob]);
     let now = h.now();
-    assert_eq!(
-        decode_one::<ev::BidPlaced>(&landed.logs).unwrap().end_ts,
-        now + 300
-    );
+    assert_eq!(decode_one::<ev::BidPlaced>(&landed.logs).unwrap().end_ts, now + 300);
     h.warp(100); // past the original end, still open
-    h.must(
-        &[auction::bid(
-            alice.pubkey(),
-            e.mint,
-            3 * MRC,
-            Some(bob.pubkey()),
-        )],
-        &[&alice],
-    );
+    h.must(&[auction::bid(alice.pubkey(), e.mint, 3 * MRC, Some(bob.pubkey()))], &[&alice]);
 }
 
 #[test]
@@ -247,11 +133,7 @@ fn bidding_rules() {
     let e = english(&mut h, 10 * MRC, 3_600);
     let alice = e.market.player(&mut h, 100 * MRC);
     let bob = e.market.player(&mut h, 100 * MRC);
-    h.must_fail_with(
-        &[auction::bid(alice.pubkey(), e.mint, 9 * MRC, None)],
-        &[&alice],
-        code(AuctionError::BidTooLow),
-    );
+    h.must_fail_with(&[auction::bid(alice.pubkey(), e.mint, 9 * MRC, None)], &[&alice], code(AuctionError::BidTooLow));
     let seller_account = e.market.collection.economy.player(&mut h, 0);
     drop(seller_account);
     h.must_fail_with(
@@ -259,29 +141,16 @@ fn bidding_rules() {
         &[&e.seller],
         code(AuctionError::SellerCannotBuy),
     );
-    h.must(
-        &[auction::bid(alice.pubkey(), e.mint, 10 * MRC, None)],
-        &[&alice],
-    );
+    h.must(&[auction::bid(alice.pubkey(), e.mint, 10 * MRC, None)], &[&alice]);
     // Naming someone else as the previous bidder would send alice's refund elsewhere.
     h.must_fail_with(
-        &[auction::bid(
-            bob.pubkey(),
-            e.mint,
-            20 * MRC,
-            Some(bob.pubkey()),
-        )],
+        &[auction::bid(bob.pubkey(), e.mint, 20 * MRC, Some(bob.pubkey()))],
         &[&bob],
         code(AuctionError::WrongPreviousBidder),
     );
     h.warp(3_600);
     h.must_fail_with(
-        &[auction::bid(
-            bob.pubkey(),
-            e.mint,
-            20 * MRC,
-            Some(alice.pubkey()),
-        )],
+        &[auction::bid(bob.pubkey(), e.mint, 20 * MRC, Some(alice.pubkey()))],
         &[&bob],
         code(AuctionError::AuctionEnded),
     );
@@ -293,10 +162,7 @@ fn an_outbid_bidder_cannot_block_the_refund_by_closing_their_account() {
     let e = english(&mut h, MRC, 3_600);
     let alice = e.market.player(&mut h, 10 * MRC);
     let bob = e.market.player(&mut h, 10 * MRC);
-    h.must(
-        &[auction::bid(alice.pubkey(), e.mint, 9 * MRC, None)],
-        &[&alice],
-    );
+    h.must(&[auction::bid(alice.pubkey(), e.mint, 9 * MRC, None)], &[&alice]);
     // Alice empties and closes her currency account.
     let alice_account = token::currency_account(&alice.pubkey());
     let spl = anchor_spl::token::spl_token::instruction::transfer(
@@ -318,20 +184,8 @@ fn an_outbid_bidder_cannot_block_the_refund_by_closing_their_account() {
     .unwrap();
     h.must(&[spl, close], &[&alice]);
     assert!(!h.exists(&alice_account));
-    h.must(
-        &[auction::bid(
-            bob.pubkey(),
-            e.mint,
-            10 * MRC,
-            Some(alice.pubkey()),
-        )],
-        &[&bob],
-    );
-    assert_eq!(
-        h.token_balance(&alice_account),
-        9 * MRC,
-        "refunded into a recreated account"
-    );
+    h.must(&[auction::bid(bob.pubkey(), e.mint, 10 * MRC, Some(alice.pubkey()))], &[&bob]);
+    assert_eq!(h.token_balance(&alice_account), 9 * MRC, "refunded into a recreated account");
 }
 
 #[test]
@@ -340,10 +194,7 @@ fn settlement_rules() {
     let e = english(&mut h, MRC, 3_600);
     let parties = e.market.parties(e.seller.pubkey());
     let alice = e.market.player(&mut h, 10 * MRC);
-    h.must(
-        &[auction::bid(alice.pubkey(), e.mint, MRC, None)],
-        &[&alice],
-    );
+    h.must(&[auction::bid(alice.pubkey(), e.mint, MRC, None)], &[&alice]);
     let payer = h.payer();
     h.must_fail_with(
         &[auction::settle(payer, e.mint, alice.pubkey(), parties)],
@@ -359,31 +210,18 @@ fn settlement_rules() {
     let mut wrong_creator = parties;
     wrong_creator.creator = alice.pubkey();
     h.must_fail_with(
-        &[auction::settle(
-            payer,
-            e.mint,
-            alice.pubkey(),
-            wrong_creator,
-        )],
+        &[auction::settle(payer, e.mint, alice.pubkey(), wrong_creator)],
         &[],
         code(AuctionError::WrongCreator),
     );
     let mut wrong_treasury = parties;
     wrong_treasury.treasury = token::currency_account(&alice.pubkey());
     h.must_fail_with(
-        &[auction::settle(
-            payer,
-            e.mint,
-            alice.pubkey(),
-            wrong_treasury,
-        )],
+        &[auction::settle(payer, e.mint, alice.pubkey(), wrong_treasury)],
         &[],
         Anchor::ConstraintAddress.into(),
     );
-    h.must(
-        &[auction::settle(payer, e.mint, alice.pubkey(), parties)],
-        &[],
-    );
+    h.must(&[auction::settle(payer, e.mint, alice.pubkey(), parties)], &[]);
 }
 
 #[test]
@@ -392,15 +230,7 @@ fn unsold_auction_returns_the_item() {
     let e = english(&mut h, MRC, 3_600);
     h.warp(3_600);
     let payer = h.payer();
-    let landed = h.must(
-        &[auction::settle(
-            payer,
-            e.mint,
-            e.seller.pubkey(),
-            e.market.parties(e.seller.pubkey()),
-        )],
-        &[],
-    );
+    let landed = h.must(&[auction::settle(payer, e.mint, e.seller.pubkey(), e.market.parties(e.seller.pubkey()))], &[]);
     assert!(decode_one::<ev::AuctionUnsold>(&landed.logs).is_some());
     assert_eq!(item_balance(&mut h, &e.seller.pubkey(), &e.mint), 1);
 }
@@ -422,14 +252,8 @@ fn dutch_price_decays_and_the_first_buyer_wins() {
     );
     h.must(&[ix], &[&seller]);
     let listing: Listing = h.read(&auction::listing_address(&mint));
-    assert_eq!(
-        auction::dutch_price(&listing, listing.start_ts + 250).unwrap(),
-        775 * MRC
-    );
-    assert_eq!(
-        auction::dutch_price(&listing, listing.end_ts + 99).unwrap(),
-        100 * MRC
-    );
+    assert_eq!(auction::dutch_price(&listing, listing.start_ts + 250).unwrap(), 775 * MRC);
+    assert_eq!(auction::dutch_price(&listing, listing.end_ts + 99).unwrap(), 100 * MRC);
     h.warp(500);
     let buyer = market.player(&mut h, 1_000 * MRC);
     let parties = market.parties(seller.pubkey());
@@ -438,26 +262,13 @@ fn dutch_price_decays_and_the_first_buyer_wins() {
         &[&buyer],
         code(AuctionError::PriceAboveMax),
     );
-    let landed = h.must(
-        &[auction::buy(buyer.pubkey(), mint, 550 * MRC, parties)],
-        &[&buyer],
-    );
+    let landed = h.must(&[auction::buy(buyer.pubkey(), mint, 550 * MRC, parties)], &[&buyer]);
     let sale: ev::Sale = decode_one(&landed.logs).unwrap();
     assert_eq!((sale.kind, sale.price), (ListingKind::Dutch, 550 * MRC));
-    assert_eq!(
-        h.token_balance(&token::currency_account(&buyer.pubkey())),
-        450 * MRC
-    );
+    assert_eq!(h.token_balance(&token::currency_account(&buyer.pubkey())), 450 * MRC);
     assert_eq!(item_balance(&mut h, &buyer.pubkey(), &mint), 1);
     let second = market.player(&mut h, 1_000 * MRC);
-    assert!(
-        h.send(
-            &[auction::buy(second.pubkey(), mint, 1_000 * MRC, parties)],
-            &[&second]
-        )
-        .is_err(),
-        "sold once"
-    );
+    assert!(h.send(&[auction::buy(second.pubkey(), mint, 1_000 * MRC, parties)], &[&second]).is_err(), "sold once");
 }
 
 #[test]
@@ -468,15 +279,7 @@ fn fixed_price_sale_and_its_rules() {
     let mint = market.item(&mut h, &seller.pubkey());
     let parties = market.parties(seller.pubkey());
     h.must(
-        &[auction::create_listing(
-            seller.pubkey(),
-            mint,
-            items::TOKEN_2022,
-            ListingKind::Fixed,
-            40 * MRC,
-            0,
-            0,
-        )],
+        &[auction::create_listing(seller.pubkey(), mint, items::TOKEN_2022, ListingKind::Fixed, 40 * MRC, 0, 0)],
         &[&seller],
     );
     h.must_fail_with(
@@ -485,27 +288,13 @@ fn fixed_price_sale_and_its_rules() {
         code(AuctionError::SellerCannotBuy),
     );
     let payer = h.payer();
-    h.must_fail_with(
-        &[auction::settle(payer, mint, seller.pubkey(), parties)],
-        &[],
-        code(AuctionError::WrongKind),
-    );
+    h.must_fail_with(&[auction::settle(payer, mint, seller.pubkey(), parties)], &[], code(AuctionError::WrongKind));
     let buyer = market.player(&mut h, 100 * MRC);
-    h.must_fail_with(
-        &[auction::bid(buyer.pubkey(), mint, 40 * MRC, None)],
-        &[&buyer],
-        code(AuctionError::WrongKind),
-    );
-    let landed = h.must(
-        &[auction::buy(buyer.pubkey(), mint, 40 * MRC, parties)],
-        &[&buyer],
-    );
+    h.must_fail_with(&[auction::bid(buyer.pubkey(), mint, 40 * MRC, None)], &[&buyer], code(AuctionError::WrongKind));
+    let landed = h.must(&[auction::buy(buyer.pubkey(), mint, 40 * MRC, parties)], &[&buyer]);
     let sale: ev::Sale = decode_one(&landed.logs).unwrap();
     assert_eq!((sale.fee, sale.royalty), (MRC, 2 * MRC));
-    assert_eq!(
-        h.token_balance(&token::currency_account(&seller.pubkey())),
-        10 * MRC + 37 * MRC
-    );
+    assert_eq!(h.token_balance(&token::currency_account(&seller.pubkey())), 10 * MRC + 37 * MRC);
 }
 
 #[test]
@@ -515,52 +304,16 @@ fn listing_rules() {
     let seller = market.player(&mut h, 0);
     let mint = market.item(&mut h, &seller.pubkey());
     let list = |kind, start, floor, duration| {
-        auction::create_listing(
-            seller.pubkey(),
-            mint,
-            items::TOKEN_2022,
-            kind,
-            start,
-            floor,
-            duration,
-        )
+        auction::create_listing(seller.pubkey(), mint, items::TOKEN_2022, kind, start, floor, duration)
     };
-    h.must_fail_with(
-        &[list(ListingKind::English, MRC, 0, 599)],
-        &[&seller],
-        code(AuctionError::InvalidDuration),
-    );
-    h.must_fail_with(
-        &[list(ListingKind::Dutch, MRC, 0, 86_400 * 31)],
-        &[&seller],
-        code(AuctionError::InvalidDuration),
-    );
-    h.must_fail_with(
-        &[list(ListingKind::Dutch, MRC, MRC, 3_600)],
-        &[&seller],
-        code(AuctionError::InvalidPrices),
-    );
-    h.must_fail_with(
-        &[list(ListingKind::Dutch, MRC, 0, 3_600)],
-        &[&seller],
-        code(AuctionError::InvalidPrices),
-    );
-    h.must_fail_with(
-        &[list(ListingKind::Fixed, 0, 0, 0)],
-        &[&seller],
-        code(AuctionError::InvalidPrices),
-    );
+    h.must_fail_with(&[list(ListingKind::English, MRC, 0, 599)], &[&seller], code(AuctionError::InvalidDuration));
+    h.must_fail_with(&[list(ListingKind::Dutch, MRC, 0, 86_400 * 31)], &[&seller], code(AuctionError::InvalidDuration));
+    h.must_fail_with(&[list(ListingKind::Dutch, MRC, MRC, 3_600)], &[&seller], code(AuctionError::InvalidPrices));
+    h.must_fail_with(&[list(ListingKind::Dutch, MRC, 0, 3_600)], &[&seller], code(AuctionError::InvalidPrices));
+    h.must_fail_with(&[list(ListingKind::Fixed, 0, 0, 0)], &[&seller], code(AuctionError::InvalidPrices));
     // Somebody else's item cannot be listed.
     let thief = market.player(&mut h, 0);
-    let steal = auction::create_listing(
-        thief.pubkey(),
-        mint,
-        items::TOKEN_2022,
-        ListingKind::Fixed,
-        MRC,
-        0,
-        0,
-    );
+    let steal = auction::create_listing(thief.pubkey(), mint, items::TOKEN_2022, ListingKind::Fixed, MRC, 0, 0);
     assert!(h.send(&[steal], &[&thief]).is_err());
     // A fungible mint (the currency itself) is not an item.
     let rich = market.player(&mut h, 5 * MRC);
@@ -582,49 +335,23 @@ fn cancel_rules() {
     let e = english(&mut h, MRC, 3_600);
     let stranger = e.market.player(&mut h, 0);
     h.must_fail_with(
-        &[auction::cancel(
-            stranger.pubkey(),
-            e.mint,
-            items::TOKEN_2022,
-        )],
+        &[auction::cancel(stranger.pubkey(), e.mint, items::TOKEN_2022)],
         &[&stranger],
         Anchor::ConstraintHasOne.into(),
     );
-    let landed = h.must(
-        &[auction::cancel(
-            e.seller.pubkey(),
-            e.mint,
-            items::TOKEN_2022,
-        )],
-        &[&e.seller],
-    );
+    let landed = h.must(&[auction::cancel(e.seller.pubkey(), e.mint, items::TOKEN_2022)], &[&e.seller]);
     assert!(decode_one::<ev::ListingCancelled>(&landed.logs).is_some());
     assert_eq!(item_balance(&mut h, &e.seller.pubkey(), &e.mint), 1);
     // Relist, take a bid: no more cancelling.
     h.must(
-        &[auction::create_listing(
-            e.seller.pubkey(),
-            e.mint,
-            items::TOKEN_2022,
-            ListingKind::English,
-            MRC,
-            0,
-            3_600,
-        )],
+        &[auction::create_listing(e.seller.pubkey(), e.mint, items::TOKEN_2022, ListingKind::English, MRC, 0, 3_600)],
         &[&e.seller],
     );
     assert_eq!(h.read::<Listing>(&auction::listing_address(&e.mint)).id, 2);
     let alice = e.market.player(&mut h, 10 * MRC);
-    h.must(
-        &[auction::bid(alice.pubkey(), e.mint, MRC, None)],
-        &[&alice],
-    );
+    h.must(&[auction::bid(alice.pubkey(), e.mint, MRC, None)], &[&alice]);
     h.must_fail_with(
-        &[auction::cancel(
-            e.seller.pubkey(),
-            e.mint,
-            items::TOKEN_2022,
-        )],
+        &[auction::cancel(e.seller.pubkey(), e.mint, items::TOKEN_2022)],
         &[&e.seller],
         code(AuctionError::HasBids),
     );
@@ -637,41 +364,15 @@ fn a_lower_royalty_cap_applies_at_sale_time() {
     let seller = market.player(&mut h, 0);
     let mint = market.item(&mut h, &seller.pubkey());
     h.must(
-        &[auction::create_listing(
-            seller.pubkey(),
-            mint,
-            items::TOKEN_2022,
-            ListingKind::Fixed,
-            100 * MRC,
-            0,
-            0,
-        )],
+        &[auction::create_listing(seller.pubkey(), mint, items::TOKEN_2022, ListingKind::Fixed, 100 * MRC, 0, 0)],
         &[&seller],
     );
     let authority = &market.collection.economy.authority;
-    h.must(
-        &[token::update_param(
-            authority.pubkey(),
-            token::ParamChange::RoyaltyCapBps(200),
-        )],
-        &[authority],
-    );
+    h.must(&[token::update_param(authority.pubkey(), token::ParamChange::RoyaltyCapBps(200))], &[authority]);
     let buyer = market.player(&mut h, 100 * MRC);
-    let landed = h.must(
-        &[auction::buy(
-            buyer.pubkey(),
-            mint,
-            100 * MRC,
-            market.parties(seller.pubkey()),
-        )],
-        &[&buyer],
-    );
+    let landed = h.must(&[auction::buy(buyer.pubkey(), mint, 100 * MRC, market.parties(seller.pubkey()))], &[&buyer]);
     let sale: ev::Sale = decode_one(&landed.logs).unwrap();
-    assert_eq!(
-        sale.royalty,
-        2 * MRC,
-        "5% collection royalty capped to 2% by governance"
-    );
+    assert_eq!(sale.royalty, 2 * MRC, "5% collection royalty capped to 2% by governance");
 }
 
 #[test]
@@ -684,53 +385,17 @@ fn the_creator_sells_and_a_bidder_raises_their_own_bid() {
     h.create_ata(&creator.pubkey(), &token::mint_address());
     let mint = market.item(&mut h, &creator.pubkey());
     h.must(
-        &[auction::create_listing(
-            creator.pubkey(),
-            mint,
-            items::TOKEN_2022,
-            ListingKind::English,
-            10 * MRC,
-            0,
-            3_600,
-        )],
+        &[auction::create_listing(creator.pubkey(), mint, items::TOKEN_2022, ListingKind::English, 10 * MRC, 0, 3_600)],
         &[&creator],
     );
     let alice = market.player(&mut h, 100 * MRC);
-    h.must(
-        &[auction::bid(alice.pubkey(), mint, 10 * MRC, None)],
-        &[&alice],
-    );
-    h.must(
-        &[auction::bid(
-            alice.pubkey(),
-            mint,
-            20 * MRC,
-            Some(alice.pubkey()),
-        )],
-        &[&alice],
-    );
-    assert_eq!(
-        h.token_balance(&token::currency_account(&alice.pubkey())),
-        80 * MRC,
-        "a raise nets out the old bid"
-    );
-    assert_eq!(
-        h.token_balance(&auction::bid_escrow_address(&auction::listing_address(
-            &mint
-        ))),
-        20 * MRC
-    );
+    h.must(&[auction::bid(alice.pubkey(), mint, 10 * MRC, None)], &[&alice]);
+    h.must(&[auction::bid(alice.pubkey(), mint, 20 * MRC, Some(alice.pubkey()))], &[&alice]);
+    assert_eq!(h.token_balance(&token::currency_account(&alice.pubkey())), 80 * MRC, "a raise nets out the old bid");
+    assert_eq!(h.token_balance(&auction::bid_escrow_address(&auction::listing_address(&mint))), 20 * MRC);
     h.warp(3_600);
     let payer = h.payer();
-    h.must(
-        &[auction::settle(
-            payer,
-            mint,
-            alice.pubkey(),
-            market.parties(creator.pubkey()),
-        )],
-        &[],
-    );
+    h.must(&[auction::settle(payer, mint, alice.pubkey(), market.parties(creator.pubkey()))], &[]);
     // 20 - 0.5 fee = 19.5 to the creator as seller, including the 1.0 royalty.
     assert_eq!(h.token_balance(&seller_currency), 19_500_000_000);
 }

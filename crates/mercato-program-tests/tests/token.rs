@@ -18,8 +18,7 @@ fn code(e: TokenError) -> u32 {
 }
 
 fn supply(h: &mut Harness<NativeBackend>) -> u64 {
-    h.read::<anchor_spl::token::Mint>(&token::mint_address())
-        .supply
+    h.read::<anchor_spl::token::Mint>(&token::mint_address()).supply
 }
 
 #[test]
@@ -36,10 +35,7 @@ fn initialize_creates_config_mint_and_vault() {
     assert!(!config.genesis_minted);
     let mint: anchor_spl::token::Mint = h.read(&token::mint_address());
     assert_eq!(mint.decimals, 9);
-    assert_eq!(
-        Option::<_>::from(mint.mint_authority),
-        Some(token::config_address())
-    );
+    assert_eq!(Option::<_>::from(mint.mint_authority), Some(token::config_address()));
     assert!(Option::<anchor_lang::prelude::Pubkey>::from(mint.freeze_authority).is_none());
     let vault: anchor_spl::token::TokenAccount = h.read(&token::rewards_vault_address());
     assert_eq!(vault.owner, token::config_address());
@@ -50,21 +46,12 @@ fn initialize_emits_and_cannot_run_twice() {
     let mut h = harness();
     let authority = h.funded_keypair(10);
     let params = default_params(authority.pubkey(), authority.pubkey());
-    let landed = h.must(
-        &[token::initialize(authority.pubkey(), params.clone())],
-        &[&authority],
-    );
+    let landed = h.must(&[token::initialize(authority.pubkey(), params.clone())], &[&authority]);
     let event: ev::ConfigInitialized = decode_one(&landed.logs).expect("ConfigInitialized");
     assert_eq!(event.cap, params.cap);
     assert_eq!(event.market, params.market);
     // The PDAs exist now: a second initialize fails in the system program (account already in use).
-    assert!(
-        h.send(
-            &[token::initialize(authority.pubkey(), params)],
-            &[&authority]
-        )
-        .is_err()
-    );
+    assert!(h.send(&[token::initialize(authority.pubkey(), params)], &[&authority]).is_err());
 }
 
 #[test]
@@ -73,48 +60,20 @@ fn initialize_checks_bounds() {
     let authority = h.funded_keypair(10);
     type Breakage = Box<dyn Fn(&mut token::InitializeParams)>;
     let cases: Vec<(Breakage, TokenError)> = vec![
-        (
-            Box::new(|p| p.market.market_fee_bps = 1_001),
-            TokenError::MarketFeeOutOfBounds,
-        ),
-        (
-            Box::new(|p| p.market.royalty_cap_bps = 2_501),
-            TokenError::RoyaltyCapOutOfBounds,
-        ),
-        (
-            Box::new(|p| p.market.min_bid_increment_bps = 0),
-            TokenError::BidIncrementOutOfBounds,
-        ),
-        (
-            Box::new(|p| p.market.anti_snipe_buffer = 3_601),
-            TokenError::AntiSnipeBufferOutOfBounds,
-        ),
-        (
-            Box::new(|p| p.market.min_auction_duration = 59),
-            TokenError::AuctionDurationOutOfBounds,
-        ),
-        (
-            Box::new(|p| p.market.max_auction_duration = 100),
-            TokenError::AuctionDurationOutOfBounds,
-        ),
-        (
-            Box::new(|p| p.emission_rate = p.max_emission_rate + 1),
-            TokenError::EmissionRateOutOfBounds,
-        ),
-        (
-            Box::new(|p| p.daily_reward_cap = p.max_daily_reward_cap + 1),
-            TokenError::DailyRewardCapOutOfBounds,
-        ),
+        (Box::new(|p| p.market.market_fee_bps = 1_001), TokenError::MarketFeeOutOfBounds),
+        (Box::new(|p| p.market.royalty_cap_bps = 2_501), TokenError::RoyaltyCapOutOfBounds),
+        (Box::new(|p| p.market.min_bid_increment_bps = 0), TokenError::BidIncrementOutOfBounds),
+        (Box::new(|p| p.market.anti_snipe_buffer = 3_601), TokenError::AntiSnipeBufferOutOfBounds),
+        (Box::new(|p| p.market.min_auction_duration = 59), TokenError::AuctionDurationOutOfBounds),
+        (Box::new(|p| p.market.max_auction_duration = 100), TokenError::AuctionDurationOutOfBounds),
+        (Box::new(|p| p.emission_rate = p.max_emission_rate + 1), TokenError::EmissionRateOutOfBounds),
+        (Box::new(|p| p.daily_reward_cap = p.max_daily_reward_cap + 1), TokenError::DailyRewardCapOutOfBounds),
         (Box::new(|p| p.cap = 0), TokenError::InvalidCap),
     ];
     for (break_it, error) in cases {
         let mut params = default_params(authority.pubkey(), authority.pubkey());
         break_it(&mut params);
-        h.must_fail_with(
-            &[token::initialize(authority.pubkey(), params)],
-            &[&authority],
-            code(error),
-        );
+        h.must_fail_with(&[token::initialize(authority.pubkey(), params)], &[&authority], code(error));
     }
 }
 
@@ -129,28 +88,12 @@ fn genesis_is_minted_once_within_the_cap() {
         Anchor::ConstraintHasOne.into(),
     );
     h.must_fail_with(
-        &[token::mint_genesis(
-            e.authority.pubkey(),
-            e.treasury,
-            1_000_000_000 * MRC + 1,
-        )],
+        &[token::mint_genesis(e.authority.pubkey(), e.treasury, 1_000_000_000 * MRC + 1)],
         &[&e.authority],
         code(TokenError::CapExceeded),
     );
-    let landed = h.must(
-        &[token::mint_genesis(
-            e.authority.pubkey(),
-            e.treasury,
-            100 * MRC,
-        )],
-        &[&e.authority],
-    );
-    assert_eq!(
-        decode_one::<ev::GenesisMinted>(&landed.logs)
-            .unwrap()
-            .amount,
-        100 * MRC
-    );
+    let landed = h.must(&[token::mint_genesis(e.authority.pubkey(), e.treasury, 100 * MRC)], &[&e.authority]);
+    assert_eq!(decode_one::<ev::GenesisMinted>(&landed.logs).unwrap().amount, 100 * MRC);
     assert_eq!(h.token_balance(&e.treasury), 100 * MRC);
     h.must_fail_with(
         &[token::mint_genesis(e.authority.pubkey(), e.treasury, MRC)],
@@ -170,19 +113,10 @@ fn emission_accrues_per_second_and_anyone_releases_it() {
     // The clock moves only when the tests move it, so exactly 3,600 seconds accrued.
     assert_eq!(event.amount, 3_600 * MRC);
     assert_eq!(event.to_ts - event.from_ts, 3_600);
-    assert_eq!(
-        h.token_balance(&token::rewards_vault_address()),
-        3_600 * MRC
-    );
+    assert_eq!(h.token_balance(&token::rewards_vault_address()), 3_600 * MRC);
     assert_eq!(supply(&mut h), 3_600 * MRC);
     let again = h.must(&[token::release_emission()], &[]);
-    assert_eq!(
-        decode_one::<ev::EmissionReleased>(&again.logs)
-            .unwrap()
-            .amount,
-        0,
-        "nothing accrues in 0 s"
-    );
+    assert_eq!(decode_one::<ev::EmissionReleased>(&again.logs).unwrap().amount, 0, "nothing accrues in 0 s");
 }
 
 #[test]
@@ -195,12 +129,7 @@ fn emission_stops_at_the_cap() {
     assert_eq!(h.token_balance(&token::rewards_vault_address()), 500 * MRC);
     h.warp(10_000);
     let landed = h.must(&[token::release_emission()], &[]);
-    assert_eq!(
-        decode_one::<ev::EmissionReleased>(&landed.logs)
-            .unwrap()
-            .amount,
-        0
-    );
+    assert_eq!(decode_one::<ev::EmissionReleased>(&landed.logs).unwrap().amount, 0);
     drop(e);
 }
 
@@ -211,24 +140,13 @@ fn rewards_respect_the_daily_cap_and_reset_the_next_day() {
     h.warp(1_000);
     h.must(&[token::release_emission()], &[]);
     let (player, account) = e.player(&mut h, 0);
-    let grant = |amount| {
-        token::grant_reward(
-            e.game_server.pubkey(),
-            player.pubkey(),
-            account,
-            amount,
-            RewardReason::SignIn,
-        )
-    };
+    let grant =
+        |amount| token::grant_reward(e.game_server.pubkey(), player.pubkey(), account, amount, RewardReason::SignIn);
     let landed = h.must(&[grant(30 * MRC)], &[&e.game_server]);
     let event: ev::RewardGranted = decode_one(&landed.logs).unwrap();
     assert_eq!((event.amount, event.granted_today), (30 * MRC, 30 * MRC));
     h.must(&[grant(20 * MRC)], &[&e.game_server]);
-    h.must_fail_with(
-        &[grant(1)],
-        &[&e.game_server],
-        code(TokenError::RewardCapExceeded),
-    );
+    h.must_fail_with(&[grant(1)], &[&e.game_server], code(TokenError::RewardCapExceeded));
     assert_eq!(h.token_balance(&account), 50 * MRC);
     // A new UTC day starts a new allowance.
     let now = h.now();
@@ -247,35 +165,17 @@ fn rewards_need_the_game_server_a_funded_vault_and_the_right_mint() {
     let (player, account) = e.player(&mut h, 0);
     let impostor = h.funded_keypair(1);
     h.must_fail_with(
-        &[token::grant_reward(
-            impostor.pubkey(),
-            player.pubkey(),
-            account,
-            MRC,
-            RewardReason::Task,
-        )],
+        &[token::grant_reward(impostor.pubkey(), player.pubkey(), account, MRC, RewardReason::Task)],
         &[&impostor],
         Anchor::ConstraintHasOne.into(),
     );
     h.must_fail_with(
-        &[token::grant_reward(
-            e.game_server.pubkey(),
-            player.pubkey(),
-            account,
-            MRC,
-            RewardReason::Task,
-        )],
+        &[token::grant_reward(e.game_server.pubkey(), player.pubkey(), account, MRC, RewardReason::Task)],
         &[&e.game_server],
         code(TokenError::RewardsVaultInsufficient),
     );
     h.must_fail_with(
-        &[token::grant_reward(
-            e.game_server.pubkey(),
-            player.pubkey(),
-            account,
-            0,
-            RewardReason::Task,
-        )],
+        &[token::grant_reward(e.game_server.pubkey(), player.pubkey(), account, 0, RewardReason::Task)],
         &[&e.game_server],
         code(TokenError::ZeroAmount),
     );
@@ -284,13 +184,7 @@ fn rewards_need_the_game_server_a_funded_vault_and_the_right_mint() {
     h.warp(100);
     h.must(&[token::release_emission()], &[]);
     h.must_fail_with(
-        &[token::grant_reward(
-            e.game_server.pubkey(),
-            player.pubkey(),
-            other_account,
-            MRC,
-            RewardReason::Task,
-        )],
+        &[token::grant_reward(e.game_server.pubkey(), player.pubkey(), other_account, MRC, RewardReason::Task)],
         &[&e.game_server],
         Anchor::ConstraintTokenOwner.into(),
     );
@@ -301,36 +195,15 @@ fn burn_is_a_sink_with_a_reason() {
     let mut h = harness();
     let e = Economy::start(&mut h, 1_000 * MRC);
     let (player, account) = e.player(&mut h, 100 * MRC);
-    let landed = h.must(
-        &[token::burn(player.pubkey(), account, 40 * MRC, 7)],
-        &[&player],
-    );
+    let landed = h.must(&[token::burn(player.pubkey(), account, 40 * MRC, 7)], &[&player]);
     let event: ev::Burned = decode_one(&landed.logs).unwrap();
-    assert_eq!(
-        (event.amount, event.sink, event.supply),
-        (40 * MRC, 7, 960 * MRC)
-    );
+    assert_eq!((event.amount, event.sink, event.supply), (40 * MRC, 7, 960 * MRC));
     assert_eq!(h.token_balance(&account), 60 * MRC);
-    h.must_fail_with(
-        &[token::burn(player.pubkey(), account, 0, 7)],
-        &[&player],
-        code(TokenError::ZeroAmount),
-    );
+    h.must_fail_with(&[token::burn(player.pubkey(), account, 0, 7)], &[&player], code(TokenError::ZeroAmount));
     // Burning another holder's tokens: the account's owner must sign.
     let thief = h.funded_keypair(1);
-    h.must_fail_with(
-        &[token::burn(thief.pubkey(), account, MRC, 0)],
-        &[&thief],
-        Anchor::ConstraintTokenOwner.into(),
-    );
-    assert!(
-        h.send(
-            &[token::burn(player.pubkey(), account, 61 * MRC, 0)],
-            &[&player]
-        )
-        .is_err(),
-        "more than held"
-    );
+    h.must_fail_with(&[token::burn(thief.pubkey(), account, MRC, 0)], &[&thief], Anchor::ConstraintTokenOwner.into());
+    assert!(h.send(&[token::burn(player.pubkey(), account, 61 * MRC, 0)], &[&player]).is_err(), "more than held");
 }
 
 #[test]
@@ -338,26 +211,14 @@ fn parameters_change_within_bounds_only_by_the_authority() {
     let mut h = harness();
     let e = Economy::start(&mut h, 0);
     let a = &e.authority;
-    let landed = h.must(
-        &[token::update_param(
-            a.pubkey(),
-            ParamChange::MarketFeeBps(400),
-        )],
-        &[a],
-    );
+    let landed = h.must(&[token::update_param(a.pubkey(), ParamChange::MarketFeeBps(400))], &[a]);
     let event: ev::ParameterChanged = decode_one(&landed.logs).unwrap();
-    assert_eq!(
-        (event.name.as_str(), event.old_value, event.new_value),
-        ("marketFeeBps", 250, 400)
-    );
+    assert_eq!((event.name.as_str(), event.old_value, event.new_value), ("marketFeeBps", 250, 400));
     let accepted = [
         ParamChange::RoyaltyCapBps(2_500),
         ParamChange::MinBidIncrementBps(1),
         ParamChange::AntiSnipeBuffer(0),
-        ParamChange::AuctionDurationBounds {
-            min: 120,
-            max: 7 * 86_400,
-        },
+        ParamChange::AuctionDurationBounds { min: 120, max: 7 * 86_400 },
         ParamChange::DailyRewardCap(10_000 * MRC),
         ParamChange::Treasury(a.pubkey()),
         ParamChange::GameServer(a.pubkey()),
@@ -371,60 +232,24 @@ fn parameters_change_within_bounds_only_by_the_authority() {
     assert_eq!(config.treasury, a.pubkey());
     assert_eq!(config.game_server, a.pubkey());
     let rejected = [
-        (
-            ParamChange::MarketFeeBps(1_001),
-            TokenError::MarketFeeOutOfBounds,
-        ),
-        (
-            ParamChange::RoyaltyCapBps(2_501),
-            TokenError::RoyaltyCapOutOfBounds,
-        ),
-        (
-            ParamChange::MinBidIncrementBps(5_001),
-            TokenError::BidIncrementOutOfBounds,
-        ),
-        (
-            ParamChange::AntiSnipeBuffer(3_601),
-            TokenError::AntiSnipeBufferOutOfBounds,
-        ),
-        (
-            ParamChange::AuctionDurationBounds {
-                min: 86_400,
-                max: 3_600,
-            },
-            TokenError::AuctionDurationOutOfBounds,
-        ),
-        (
-            ParamChange::EmissionRate(100 * MRC + 1),
-            TokenError::EmissionRateOutOfBounds,
-        ),
-        (
-            ParamChange::DailyRewardCap(10_000 * MRC + 1),
-            TokenError::DailyRewardCapOutOfBounds,
-        ),
+        (ParamChange::MarketFeeBps(1_001), TokenError::MarketFeeOutOfBounds),
+        (ParamChange::RoyaltyCapBps(2_501), TokenError::RoyaltyCapOutOfBounds),
+        (ParamChange::MinBidIncrementBps(5_001), TokenError::BidIncrementOutOfBounds),
+        (ParamChange::AntiSnipeBuffer(3_601), TokenError::AntiSnipeBufferOutOfBounds),
+        (ParamChange::AuctionDurationBounds { min: 86_400, max: 3_600 }, TokenError::AuctionDurationOutOfBounds),
+        (ParamChange::EmissionRate(100 * MRC + 1), TokenError::EmissionRateOutOfBounds),
+        (ParamChange::DailyRewardCap(10_000 * MRC + 1), TokenError::DailyRewardCapOutOfBounds),
     ];
     for (change, error) in rejected {
-        h.must_fail_with(
-            &[token::update_param(a.pubkey(), change)],
-            &[a],
-            code(error),
-        );
+        h.must_fail_with(&[token::update_param(a.pubkey(), change)], &[a], code(error));
     }
     let stranger = h.funded_keypair(1);
     h.must_fail_with(
-        &[token::update_param(
-            stranger.pubkey(),
-            ParamChange::MarketFeeBps(0),
-        )],
+        &[token::update_param(stranger.pubkey(), ParamChange::MarketFeeBps(0))],
         &[&stranger],
         Anchor::ConstraintHasOne.into(),
     );
-    assert_eq!(
-        h.read::<EconomyConfig>(&token::config_address())
-            .market
-            .market_fee_bps,
-        400
-    );
+    assert_eq!(h.read::<EconomyConfig>(&token::config_address()).market.market_fee_bps, 400);
 }
 
 #[test]
@@ -432,29 +257,14 @@ fn emission_rate_change_releases_at_the_old_rate_first() {
     let mut h = harness();
     let e = Economy::start(&mut h, 0);
     h.warp(100);
-    let landed = h.must(
-        &[token::update_param(
-            e.authority.pubkey(),
-            ParamChange::EmissionRate(5 * MRC),
-        )],
-        &[&e.authority],
-    );
-    assert_eq!(
-        decode_one::<ev::EmissionReleased>(&landed.logs)
-            .unwrap()
-            .amount,
-        100 * MRC
-    );
+    let landed =
+        h.must(&[token::update_param(e.authority.pubkey(), ParamChange::EmissionRate(5 * MRC))], &[&e.authority]);
+    assert_eq!(decode_one::<ev::EmissionReleased>(&landed.logs).unwrap().amount, 100 * MRC);
     let changed: Vec<ev::ParameterChanged> = decode(&landed.logs);
     assert_eq!((changed[0].old_value, changed[0].new_value), (MRC, 5 * MRC));
     h.warp(10);
     let landed = h.must(&[token::release_emission()], &[]);
-    assert_eq!(
-        decode_one::<ev::EmissionReleased>(&landed.logs)
-            .unwrap()
-            .amount,
-        50 * MRC
-    );
+    assert_eq!(decode_one::<ev::EmissionReleased>(&landed.logs).unwrap().amount, 50 * MRC);
 }
 
 #[test]
@@ -462,38 +272,17 @@ fn authority_hand_over() {
     let mut h = harness();
     let e = Economy::start(&mut h, 0);
     let governance = h.funded_keypair(1);
-    let landed = h.must(
-        &[token::set_authority(
-            e.authority.pubkey(),
-            governance.pubkey(),
-        )],
-        &[&e.authority],
-    );
+    let landed = h.must(&[token::set_authority(e.authority.pubkey(), governance.pubkey())], &[&e.authority]);
     let event: ev::AddressChanged = decode_one(&landed.logs).unwrap();
-    assert_eq!(
-        (event.old_value, event.new_value),
-        (e.authority.pubkey(), governance.pubkey())
-    );
+    assert_eq!((event.old_value, event.new_value), (e.authority.pubkey(), governance.pubkey()));
     h.must_fail_with(
-        &[token::update_param(
-            e.authority.pubkey(),
-            ParamChange::MarketFeeBps(1),
-        )],
+        &[token::update_param(e.authority.pubkey(), ParamChange::MarketFeeBps(1))],
         &[&e.authority],
         Anchor::ConstraintHasOne.into(),
     );
-    h.must(
-        &[token::update_param(
-            governance.pubkey(),
-            ParamChange::MarketFeeBps(1),
-        )],
-        &[&governance],
-    );
+    h.must(&[token::update_param(governance.pubkey(), ParamChange::MarketFeeBps(1))], &[&governance]);
     h.must_fail_with(
-        &[token::set_authority(
-            e.authority.pubkey(),
-            e.authority.pubkey(),
-        )],
+        &[token::set_authority(e.authority.pubkey(), e.authority.pubkey())],
         &[&e.authority],
         Anchor::ConstraintHasOne.into(),
     );

@@ -1,8 +1,6 @@
 //! The auction program (`mercato_auction`): PDAs and instruction builders.
 
-use anchor_lang::{
-    InstructionData, ToAccountMetas, prelude::Pubkey, solana_program::instruction::Instruction,
-};
+use anchor_lang::{InstructionData, ToAccountMetas, prelude::Pubkey, solana_program::instruction::Instruction};
 use anchor_spl::associated_token::get_associated_token_address_with_program_id;
 use mercato_auction::constants::{BID_ESCROW_SEED, HOUSE_SEED, ITEM_ESCROW_SEED, LISTING_SEED};
 
@@ -38,11 +36,7 @@ pub fn bid_escrow_address(listing: &Pubkey) -> Pubkey {
 }
 
 fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
-    Instruction {
-        program_id: PROGRAM_ID,
-        accounts: accounts.to_account_metas(None),
-        data: data.data(),
-    }
+    Instruction { program_id: PROGRAM_ID, accounts: accounts.to_account_metas(None), data: data.data() }
 }
 
 /// The parties a sale pays and the token program of the item.
@@ -61,11 +55,7 @@ pub struct SaleParties {
 /// `init_house`.
 pub fn init_house(payer: Pubkey) -> Instruction {
     ix(
-        mercato_auction::accounts::InitHouse {
-            payer,
-            house: house_address(),
-            system_program: SYSTEM_PROGRAM,
-        },
+        mercato_auction::accounts::InitHouse { payer, house: house_address(), system_program: SYSTEM_PROGRAM },
         mercato_auction::instruction::InitHouse {},
     )
 }
@@ -88,11 +78,7 @@ pub fn create_listing(
             economy_config: token::config_address(),
             currency_mint: token::mint_address(),
             item_mint,
-            seller_item: get_associated_token_address_with_program_id(
-                &seller,
-                &item_mint,
-                &item_token_program,
-            ),
+            seller_item: get_associated_token_address_with_program_id(&seller, &item_mint, &item_token_program),
             listing,
             item_escrow: item_escrow_address(&listing),
             bid_escrow: bid_escrow_address(&listing),
@@ -100,22 +86,12 @@ pub fn create_listing(
             item_token_program,
             system_program: SYSTEM_PROGRAM,
         },
-        mercato_auction::instruction::CreateListing {
-            kind,
-            start_price,
-            floor_price,
-            duration,
-        },
+        mercato_auction::instruction::CreateListing { kind, start_price, floor_price, duration },
     )
 }
 
 /// `bid` of `amount`; `previous_bidder` is the listing's current high bidder (`None` for the first bid).
-pub fn bid(
-    bidder: Pubkey,
-    item_mint: Pubkey,
-    amount: u64,
-    previous_bidder: Option<Pubkey>,
-) -> Instruction {
+pub fn bid(bidder: Pubkey, item_mint: Pubkey, amount: u64, previous_bidder: Option<Pubkey>) -> Instruction {
     let listing = listing_address(&item_mint);
     let previous = previous_bidder.unwrap_or(bidder);
     ix(
@@ -137,12 +113,7 @@ pub fn bid(
 }
 
 /// `settle`; `winner` is the high bidder, or the seller when there was no bid.
-pub fn settle(
-    payer: Pubkey,
-    item_mint: Pubkey,
-    winner: Pubkey,
-    parties: SaleParties,
-) -> Instruction {
+pub fn settle(payer: Pubkey, item_mint: Pubkey, winner: Pubkey, parties: SaleParties) -> Instruction {
     let listing = listing_address(&item_mint);
     ix(
         mercato_auction::accounts::Settle {
@@ -153,11 +124,7 @@ pub fn settle(
             seller: parties.seller,
             seller_currency: token::currency_account(&parties.seller),
             winner,
-            winner_item: get_associated_token_address_with_program_id(
-                &winner,
-                &item_mint,
-                &parties.item_token_program,
-            ),
+            winner_item: get_associated_token_address_with_program_id(&winner, &item_mint, &parties.item_token_program),
             item_mint,
             item_escrow: item_escrow_address(&listing),
             bid_escrow: bid_escrow_address(&listing),
@@ -187,11 +154,7 @@ pub fn buy(buyer: Pubkey, item_mint: Pubkey, max_price: u64, parties: SalePartie
             seller: parties.seller,
             seller_currency: token::currency_account(&parties.seller),
             buyer_currency: token::currency_account(&buyer),
-            buyer_item: get_associated_token_address_with_program_id(
-                &buyer,
-                &item_mint,
-                &parties.item_token_program,
-            ),
+            buyer_item: get_associated_token_address_with_program_id(&buyer, &item_mint, &parties.item_token_program),
             item_mint,
             item_escrow: item_escrow_address(&listing),
             bid_escrow: bid_escrow_address(&listing),
@@ -217,11 +180,7 @@ pub fn cancel(seller: Pubkey, item_mint: Pubkey, item_token_program: Pubkey) -> 
             seller,
             listing,
             item_mint,
-            seller_item: get_associated_token_address_with_program_id(
-                &seller,
-                &item_mint,
-                &item_token_program,
-            ),
+            seller_item: get_associated_token_address_with_program_id(&seller, &item_mint, &item_token_program),
             item_escrow: item_escrow_address(&listing),
             bid_escrow: bid_escrow_address(&listing),
             token_program: TOKEN_PROGRAM,

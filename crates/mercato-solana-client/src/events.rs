@@ -12,11 +12,7 @@ const PREFIX: &str = "Program data: ";
 pub fn payloads(logs: &[String]) -> impl Iterator<Item = Vec<u8>> + '_ {
     logs.iter()
         .filter_map(|line| line.strip_prefix(PREFIX))
-        .filter_map(|b64| {
-            base64::engine::general_purpose::STANDARD
-                .decode(b64.trim())
-                .ok()
-        })
+        .filter_map(|b64| base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok())
 }
 
 /// Every event of type `E` in `logs`, in order.

@@ -1,8 +1,6 @@
 //! The items program (`mercato_items`): PDAs and instruction builders.
 
-use anchor_lang::{
-    InstructionData, ToAccountMetas, prelude::Pubkey, solana_program::instruction::Instruction,
-};
+use anchor_lang::{InstructionData, ToAccountMetas, prelude::Pubkey, solana_program::instruction::Instruction};
 use anchor_spl::associated_token::get_associated_token_address_with_program_id;
 use mercato_items::constants::{COLLECTION_SEED, ITEM_MINT_SEED, ITEM_SEED, ITEMS_CONFIG_SEED};
 
@@ -41,11 +39,7 @@ pub fn item_account(owner: &Pubkey, mint: &Pubkey) -> Pubkey {
 }
 
 fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
-    Instruction {
-        program_id: PROGRAM_ID,
-        accounts: accounts.to_account_metas(None),
-        data: data.data(),
-    }
+    Instruction { program_id: PROGRAM_ID, accounts: accounts.to_account_metas(None), data: data.data() }
 }
 
 /// `init_collection`: `authority` pays and becomes the items authority.
@@ -86,11 +80,7 @@ pub fn mint_item(
             associated_token_program: anchor_spl::associated_token::ID,
             system_program: SYSTEM_PROGRAM,
         },
-        mercato_items::instruction::MintItem {
-            attributes,
-            name,
-            uri,
-        },
+        mercato_items::instruction::MintItem { attributes, name, uri },
     )
 }
 
@@ -124,10 +114,7 @@ pub fn set_royalty(authority: Pubkey, receiver: Pubkey, bps: u16) -> Instruction
 /// `set_role`.
 pub fn set_role(authority: Pubkey, role: ItemsRole, holder: Pubkey) -> Instruction {
     ix(
-        mercato_items::accounts::SetRole {
-            authority,
-            config: config_address(),
-        },
+        mercato_items::accounts::SetRole { authority, config: config_address() },
         mercato_items::instruction::SetRole { role, holder },
     )
 }

@@ -4,11 +4,12 @@
 //! data), so an account added to a program is a compile error here rather than a runtime surprise. The tests, the
 //! relayer and the indexer all build and decode through this crate.
 //!
-//! Layout: `token` (the currency program), `items` (the item NFTs), `auction` (the market), `events` (decoding
-//! Anchor events from transaction logs).
+//! Layout: `token` (the currency program), `items` (the item NFTs), `auction` (the market), `governance` (the
+//! DAO), `events` (decoding Anchor events from transaction logs).
 
 pub mod auction;
 pub mod events;
+pub mod governance;
 pub mod items;
 pub mod token;
 

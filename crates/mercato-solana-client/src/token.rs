@@ -1,16 +1,12 @@
 //! The currency program (`mercato_token`): PDAs and instruction builders.
 
-use anchor_lang::{
-    InstructionData, ToAccountMetas, prelude::Pubkey, solana_program::instruction::Instruction,
-};
+use anchor_lang::{InstructionData, ToAccountMetas, prelude::Pubkey, solana_program::instruction::Instruction};
 use anchor_spl::associated_token::get_associated_token_address;
 use mercato_token::constants::{CONFIG_SEED, MINT_SEED, REWARD_RECORD_SEED, REWARDS_VAULT_SEED};
 
 pub use mercato_token::ID as PROGRAM_ID;
 pub use mercato_token::instructions::InitializeParams;
-pub use mercato_token::state::{
-    EconomyConfig, MarketParams, ParamChange, RewardReason, RewardRecord,
-};
+pub use mercato_token::state::{EconomyConfig, MarketParams, ParamChange, RewardReason, RewardRecord};
 pub use mercato_token::{error::TokenError, events};
 
 const TOKEN_PROGRAM: Pubkey = anchor_spl::token::ID;
@@ -42,11 +38,7 @@ pub fn currency_account(owner: &Pubkey) -> Pubkey {
 }
 
 fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
-    Instruction {
-        program_id: PROGRAM_ID,
-        accounts: accounts.to_account_metas(None),
-        data: data.data(),
-    }
+    Instruction { program_id: PROGRAM_ID, accounts: accounts.to_account_metas(None), data: data.data() }
 }
 
 /// `initialize`: `authority` pays and becomes the first authority.
@@ -145,10 +137,7 @@ pub fn update_param(authority: Pubkey, change: ParamChange) -> Instruction {
 /// `set_authority` signed by the current authority.
 pub fn set_authority(authority: Pubkey, new_authority: Pubkey) -> Instruction {
     ix(
-        mercato_token::accounts::SetAuthority {
-            authority,
-            config: config_address(),
-        },
+        mercato_token::accounts::SetAuthority { authority, config: config_address() },
         mercato_token::instruction::SetAuthority { new_authority },
     )
 }

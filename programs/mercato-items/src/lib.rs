@@ -36,12 +36,7 @@ pub mod mercato_items {
     }
 
     /// Mints the next item to the recipient (minter only).
-    pub fn mint_item(
-        ctx: Context<MintItem>,
-        attributes: ItemAttributes,
-        name: String,
-        uri: String,
-    ) -> Result<()> {
+    pub fn mint_item(ctx: Context<MintItem>, attributes: ItemAttributes, name: String, uri: String) -> Result<()> {
         instructions::mint_item::handler(ctx, attributes, name, uri)
     }
 

@@ -46,11 +46,7 @@ pub mod mercato_token {
     }
 
     /// Pays a player a reward from the vault within the daily cap (game server only).
-    pub fn grant_reward(
-        ctx: Context<GrantReward>,
-        amount: u64,
-        reason: RewardReason,
-    ) -> Result<()> {
+    pub fn grant_reward(ctx: Context<GrantReward>, amount: u64, reason: RewardReason) -> Result<()> {
         instructions::grant_reward::handler(ctx, amount, reason)
     }
 

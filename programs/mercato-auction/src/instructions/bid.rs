@@ -59,23 +59,12 @@ pub fn handler(ctx: Context<Bid>, amount: u64) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let market = ctx.accounts.economy_config.market;
     let listing = &mut ctx.accounts.listing;
-    require!(
-        listing.kind == ListingKind::English,
-        AuctionError::WrongKind
-    );
+    require!(listing.kind == ListingKind::English, AuctionError::WrongKind);
     require!(now < listing.end_ts, AuctionError::AuctionEnded);
     let bidder = ctx.accounts.bidder.key();
     require_keys_neq!(bidder, listing.seller, AuctionError::SellerCannotBuy);
-    let expected_previous = if listing.has_bid() {
-        listing.high_bidder
-    } else {
-        bidder
-    };
-    require_keys_eq!(
-        ctx.accounts.previous_bidder.key(),
-        expected_previous,
-        AuctionError::WrongPreviousBidder
-    );
+    let expected_previous = if listing.has_bid() { listing.high_bidder } else { bidder };
+    require_keys_eq!(ctx.accounts.previous_bidder.key(), expected_previous, AuctionError::WrongPreviousBidder);
     let minimum = super::minimum_bid(listing, market.min_bid_increment_bps)?;
     require!(amount >= minimum, AuctionError::BidTooLow);
 

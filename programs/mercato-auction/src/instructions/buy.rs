@@ -119,43 +119,15 @@ pub fn handler(ctx: Context<Buy>, max_price: u64) -> Result<()> {
     let royalty_bps = super::royalty_bps(&a.item_record, &a.items_config, market.royalty_cap_bps);
     let (fee, royalty, proceeds) = super::split(price, market.market_fee_bps, royalty_bps);
     let buyer = a.buyer.to_account_info();
-    super::pay(
-        &a.token_program,
-        &a.buyer_currency,
-        &a.treasury,
-        &buyer,
-        &[],
-        fee,
-    )?;
-    super::pay(
-        &a.token_program,
-        &a.buyer_currency,
-        &a.creator_currency,
-        &buyer,
-        &[],
-        royalty,
-    )?;
-    super::pay(
-        &a.token_program,
-        &a.buyer_currency,
-        &a.seller_currency,
-        &buyer,
-        &[],
-        proceeds,
-    )?;
+    super::pay(&a.token_program, &a.buyer_currency, &a.treasury, &buyer, &[], fee)?;
+    super::pay(&a.token_program, &a.buyer_currency, &a.creator_currency, &buyer, &[], royalty)?;
+    super::pay(&a.token_program, &a.buyer_currency, &a.seller_currency, &buyer, &[], proceeds)?;
 
     let (item_mint, bump) = (listing.item_mint, [listing.bump]);
     let seeds = super::listing_seeds(&item_mint, &bump);
     let signer: &[&[&[u8]]] = &[&seeds];
     let listing_info = listing.to_account_info();
-    super::release_item(
-        &a.item_token_program,
-        &a.item_escrow,
-        &a.item_mint,
-        &a.buyer_item,
-        &listing_info,
-        signer,
-    )?;
+    super::release_item(&a.item_token_program, &a.item_escrow, &a.item_mint, &a.buyer_item, &listing_info, signer)?;
     mercato_program_log::emit_event!(Sale {
         id: listing.id,
         kind: listing.kind,
@@ -165,11 +137,7 @@ pub fn handler(ctx: Context<Buy>, max_price: u64) -> Result<()> {
         price,
         fee,
         royalty,
-        royalty_receiver: if royalty > 0 {
-            a.creator.key()
-        } else {
-            Pubkey::default()
-        },
+        royalty_receiver: if royalty > 0 { a.creator.key() } else { Pubkey::default() },
     });
     super::close_escrows(
         &a.token_program,

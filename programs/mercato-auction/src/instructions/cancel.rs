@@ -62,14 +62,7 @@ pub fn handler(ctx: Context<Cancel>) -> Result<()> {
     let seeds = super::listing_seeds(&item_mint, &bump);
     let signer: &[&[&[u8]]] = &[&seeds];
     let listing_info = listing.to_account_info();
-    super::release_item(
-        &a.item_token_program,
-        &a.item_escrow,
-        &a.item_mint,
-        &a.seller_item,
-        &listing_info,
-        signer,
-    )?;
+    super::release_item(&a.item_token_program, &a.item_escrow, &a.item_mint, &a.seller_item, &listing_info, signer)?;
     super::close_escrows(
         &a.token_program,
         &a.item_token_program,
@@ -79,9 +72,6 @@ pub fn handler(ctx: Context<Cancel>) -> Result<()> {
         &listing_info,
         signer,
     )?;
-    mercato_program_log::emit_event!(ListingCancelled {
-        id: listing.id,
-        seller: listing.seller
-    });
+    mercato_program_log::emit_event!(ListingCancelled { id: listing.id, seller: listing.seller });
     Ok(())
 }

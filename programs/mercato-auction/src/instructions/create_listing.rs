@@ -90,10 +90,7 @@ pub fn handler(
                 AuctionError::InvalidDuration
             );
             if kind == ListingKind::Dutch {
-                require!(
-                    floor_price > 0 && start_price > floor_price,
-                    AuctionError::InvalidPrices
-                );
+                require!(floor_price > 0 && start_price > floor_price, AuctionError::InvalidPrices);
             }
             now + i64::from(duration)
         }
@@ -110,11 +107,7 @@ pub fn handler(
     listing.seller = ctx.accounts.seller.key();
     listing.item_mint = ctx.accounts.item_mint.key();
     listing.start_price = start_price;
-    listing.floor_price = if kind == ListingKind::Dutch {
-        floor_price
-    } else {
-        0
-    };
+    listing.floor_price = if kind == ListingKind::Dutch { floor_price } else { 0 };
     listing.start_ts = now;
     listing.end_ts = end_ts;
     listing.high_bidder = Pubkey::default();

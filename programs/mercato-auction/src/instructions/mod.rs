@@ -33,13 +33,11 @@ pub fn dutch_price(listing: &Listing, now: i64) -> Result<u64> {
         return Ok(listing.floor_price);
     }
     let elapsed = u128::try_from(now.saturating_sub(listing.start_ts)).unwrap_or(0);
-    let duration = u128::try_from(listing.end_ts - listing.start_ts)
-        .map_err(|_| AuctionError::MathOverflow)?;
+    let duration = u128::try_from(listing.end_ts - listing.start_ts).map_err(|_| AuctionError::MathOverflow)?;
     let span = u128::from(listing.start_price - listing.floor_price);
     // duration > 0 (end > start at creation) and elapsed < duration: drop < span, no overflow in u128.
     let drop = span * elapsed / duration;
-    u64::try_from(u128::from(listing.start_price) - drop)
-        .map_err(|_| error!(AuctionError::MathOverflow))
+    u64::try_from(u128::from(listing.start_price) - drop).map_err(|_| error!(AuctionError::MathOverflow))
 }
 
 /// The smallest acceptable bid: the reserve (at least 1) first, then the high bid plus the increment rounded up.
@@ -64,19 +62,12 @@ pub fn split(price: u64, fee_bps: u16, royalty_bps: u16) -> (u64, u64, u64) {
 /// item (its record PDA exists in the items program); zero for any other NFT.
 pub fn royalty_bps(item_record: &AccountInfo, items_config: &ItemsConfig, cap_bps: u16) -> u16 {
     let is_mercato_item = item_record.owner == &mercato_items::ID && !item_record.data_is_empty();
-    if is_mercato_item {
-        items_config.royalty_bps.min(cap_bps)
-    } else {
-        0
-    }
+    if is_mercato_item { items_config.royalty_bps.min(cap_bps) } else { 0 }
 }
 
 /// Checks that `mint` is an NFT: 0 decimals, supply 1.
 pub fn check_nft(mint: &InterfaceAccount<MintI>) -> Result<()> {
-    require!(
-        mint.decimals == 0 && mint.supply == 1,
-        AuctionError::NotAnNft
-    );
+    require!(mint.decimals == 0 && mint.supply == 1, AuctionError::NotAnNft);
     Ok(())
 }
 
@@ -100,11 +91,7 @@ pub fn pay<'info>(
     token::transfer(
         CpiContext::new_with_signer(
             token_program.key(),
-            Transfer {
-                from: from.to_account_info(),
-                to: to.to_account_info(),
-                authority: authority.clone(),
-            },
+            Transfer { from: from.to_account_info(), to: to.to_account_info(), authority: authority.clone() },
             seeds,
         ),
         amount,
@@ -157,11 +144,7 @@ pub fn close_escrows<'info>(
     ))?;
     token::close_account(CpiContext::new_with_signer(
         token_program.key(),
-        CloseAccount {
-            account: bid_escrow.to_account_info(),
-            destination: seller.clone(),
-            authority: listing.clone(),
-        },
+        CloseAccount { account: bid_escrow.to_account_info(), destination: seller.clone(), authority: listing.clone() },
         seeds,
     ))
 }

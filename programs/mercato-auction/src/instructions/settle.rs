@@ -106,61 +106,24 @@ pub fn handler(ctx: Context<Settle>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let a = &ctx.accounts;
     let listing = &a.listing;
-    require!(
-        listing.kind == ListingKind::English,
-        AuctionError::WrongKind
-    );
+    require!(listing.kind == ListingKind::English, AuctionError::WrongKind);
     require!(now >= listing.end_ts, AuctionError::AuctionNotEnded);
     let sold = listing.has_bid();
-    let expected_winner = if sold {
-        listing.high_bidder
-    } else {
-        listing.seller
-    };
+    let expected_winner = if sold { listing.high_bidder } else { listing.seller };
     require_keys_eq!(a.winner.key(), expected_winner, AuctionError::WrongWinner);
 
     let (item_mint, bump) = (listing.item_mint, [listing.bump]);
     let seeds = super::listing_seeds(&item_mint, &bump);
     let signer: &[&[&[u8]]] = &[&seeds];
     let listing_info = listing.to_account_info();
-    super::release_item(
-        &a.item_token_program,
-        &a.item_escrow,
-        &a.item_mint,
-        &a.winner_item,
-        &listing_info,
-        signer,
-    )?;
+    super::release_item(&a.item_token_program, &a.item_escrow, &a.item_mint, &a.winner_item, &listing_info, signer)?;
     if sold {
         let market = a.economy_config.market;
-        let royalty_bps =
-            super::royalty_bps(&a.item_record, &a.items_config, market.royalty_cap_bps);
-        let (fee, royalty, proceeds) =
-            super::split(listing.high_bid, market.market_fee_bps, royalty_bps);
-        super::pay(
-            &a.token_program,
-            &a.bid_escrow,
-            &a.treasury,
-            &listing_info,
-            signer,
-            fee,
-        )?;
-        super::pay(
-            &a.token_program,
-            &a.bid_escrow,
-            &a.creator_currency,
-            &listing_info,
-            signer,
-            royalty,
-        )?;
-        super::pay(
-            &a.token_program,
-            &a.bid_escrow,
-            &a.seller_currency,
-            &listing_info,
-            signer,
-            proceeds,
-        )?;
+        let royalty_bps = super::royalty_bps(&a.item_record, &a.items_config, market.royalty_cap_bps);
+        let (fee, royalty, proceeds) = super::split(listing.high_bid, market.market_fee_bps, royalty_bps);
+        super::pay(&a.token_program, &a.bid_escrow, &a.treasury, &listing_info, signer, fee)?;
+        super::pay(&a.token_program, &a.bid_escrow, &a.creator_currency, &listing_info, signer, royalty)?;
+        super::pay(&a.token_program, &a.bid_escrow, &a.seller_currency, &listing_info, signer, proceeds)?;
         mercato_program_log::emit_event!(Sale {
             id: listing.id,
             kind: listing.kind,
@@ -170,17 +133,10 @@ pub fn handler(ctx: Context<Settle>) -> Result<()> {
             price: listing.high_bid,
             fee,
             royalty,
-            royalty_receiver: if royalty > 0 {
-                a.creator.key()
-            } else {
-                Pubkey::default()
-            },
+            royalty_receiver: if royalty > 0 { a.creator.key() } else { Pubkey::default() },
         });
     } else {
-        mercato_program_log::emit_event!(AuctionUnsold {
-            id: listing.id,
-            seller: listing.seller
-        });
+        mercato_program_log::emit_event!(AuctionUnsold { id: listing.id, seller: listing.seller });
     }
     super::close_escrows(
         &a.token_program,

@@ -2,9 +2,7 @@
 //! back to the owner.
 
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{
-    Burn, CloseAccount, Mint, Token2022, TokenAccount, burn, close_account,
-};
+use anchor_spl::token_interface::{Burn, CloseAccount, Mint, Token2022, TokenAccount, burn, close_account};
 
 use crate::constants::*;
 use crate::error::ItemsError;
@@ -57,10 +55,7 @@ pub fn handler(ctx: Context<BurnItem>) -> Result<()> {
         },
     ))?;
     let config = &mut ctx.accounts.config;
-    config.burned = config
-        .burned
-        .checked_add(1)
-        .ok_or(ItemsError::MathOverflow)?;
+    config.burned = config.burned.checked_add(1).ok_or(ItemsError::MathOverflow)?;
     mercato_program_log::emit_event!(ItemBurned {
         id: ctx.accounts.item.id,
         mint: ctx.accounts.item_mint.key(),

@@ -66,14 +66,8 @@ pub struct InitCollection<'info> {
 pub fn handler(ctx: Context<InitCollection>, params: CollectionParams) -> Result<()> {
     require!(params.name.len() <= MAX_NAME_LEN, ItemsError::NameTooLong);
     require!(params.uri.len() <= MAX_URI_LEN, ItemsError::UriTooLong);
-    require!(
-        params.royalty_bps <= ctx.accounts.economy_config.market.royalty_cap_bps,
-        ItemsError::RoyaltyAboveCap
-    );
-    require!(
-        params.royalty_bps == 0 || params.royalty_receiver != Pubkey::default(),
-        ItemsError::ZeroRoyaltyReceiver
-    );
+    require!(params.royalty_bps <= ctx.accounts.economy_config.market.royalty_cap_bps, ItemsError::RoyaltyAboveCap);
+    require!(params.royalty_bps == 0 || params.royalty_receiver != Pubkey::default(), ItemsError::ZeroRoyaltyReceiver);
 
     let config = &mut ctx.accounts.config;
     config.version = 1;

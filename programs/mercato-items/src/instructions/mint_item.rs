@@ -3,13 +3,11 @@
 
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
-use anchor_spl::token_2022_extensions::spl_token_metadata_interface::state::{
-    Field, TokenMetadata,
-};
+use anchor_spl::token_2022_extensions::spl_token_metadata_interface::state::{Field, TokenMetadata};
 use anchor_spl::token_2022_extensions::{
     TokenMemberInitialize, TokenMetadataInitialize, TokenMetadataUpdateField,
-    spl_pod::optional_keys::OptionalNonZeroPubkey, token_member_initialize,
-    token_metadata_initialize, token_metadata_update_field,
+    spl_pod::optional_keys::OptionalNonZeroPubkey, token_member_initialize, token_metadata_initialize,
+    token_metadata_update_field,
 };
 use anchor_spl::token_interface::{
     Mint, MintTo, SetAuthority, Token2022, TokenAccount, mint_to, set_authority,
@@ -72,12 +70,7 @@ pub struct MintItem<'info> {
 }
 
 /// Mints item `config.next_item_id` named `name` with `uri` and `attributes` to the recipient.
-pub fn handler(
-    ctx: Context<MintItem>,
-    attributes: ItemAttributes,
-    name: String,
-    uri: String,
-) -> Result<()> {
+pub fn handler(ctx: Context<MintItem>, attributes: ItemAttributes, name: String, uri: String) -> Result<()> {
     require!(attributes.rarity <= MAX_RARITY, ItemsError::InvalidRarity);
     require!(name.len() <= MAX_NAME_LEN, ItemsError::NameTooLong);
     require!(uri.len() <= MAX_URI_LEN, ItemsError::UriTooLong);
@@ -95,10 +88,7 @@ pub fn handler(
         name: name.clone(),
         symbol: ITEM_SYMBOL.to_string(),
         uri: uri.clone(),
-        additional_metadata: fields
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
+        additional_metadata: fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
     };
     let growth = metadata.tlv_size_of()? + 4 + std::mem::size_of::<TokenGroupMember>();
     super::fund_growth(
@@ -173,10 +163,7 @@ pub fn handler(
     set_authority(
         CpiContext::new_with_signer(
             program.key(),
-            SetAuthority {
-                current_authority: authority.clone(),
-                account_or_mint: mint.clone(),
-            },
+            SetAuthority { current_authority: authority.clone(), account_or_mint: mint.clone() },
             signer,
         ),
         AuthorityType::MintTokens,
@@ -190,10 +177,7 @@ pub fn handler(
     item.attributes = attributes;
     item.minted_at = Clock::get()?.unix_timestamp;
     config.next_item_id = id.checked_add(1).ok_or(ItemsError::MathOverflow)?;
-    config.minted = config
-        .minted
-        .checked_add(1)
-        .ok_or(ItemsError::MathOverflow)?;
+    config.minted = config.minted.checked_add(1).ok_or(ItemsError::MathOverflow)?;
 
     mercato_program_log::emit_event!(ItemMinted {
         id,

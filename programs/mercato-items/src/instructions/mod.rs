@@ -27,13 +27,7 @@ pub(crate) fn fund_growth<'info>(
     let missing = needed.saturating_sub(account.lamports());
     if missing > 0 {
         transfer(
-            CpiContext::new(
-                system_program.key(),
-                Transfer {
-                    from: payer.clone(),
-                    to: account.clone(),
-                },
-            ),
+            CpiContext::new(system_program.key(), Transfer { from: payer.clone(), to: account.clone() }),
             missing,
         )?;
     }

@@ -22,14 +22,8 @@ pub struct SetRoyalty<'info> {
 
 /// Sets the collection royalty, at most the economy's royalty cap.
 pub fn handler(ctx: Context<SetRoyalty>, receiver: Pubkey, bps: u16) -> Result<()> {
-    require!(
-        bps <= ctx.accounts.economy_config.market.royalty_cap_bps,
-        ItemsError::RoyaltyAboveCap
-    );
-    require!(
-        bps == 0 || receiver != Pubkey::default(),
-        ItemsError::ZeroRoyaltyReceiver
-    );
+    require!(bps <= ctx.accounts.economy_config.market.royalty_cap_bps, ItemsError::RoyaltyAboveCap);
+    require!(bps == 0 || receiver != Pubkey::default(), ItemsError::ZeroRoyaltyReceiver);
     let config = &mut ctx.accounts.config;
     config.royalty_receiver = receiver;
     config.royalty_bps = bps;
@@ -63,11 +57,7 @@ pub fn set_role(ctx: Context<SetRole>, role: ItemsRole, holder: Pubkey) -> Resul
         ItemsRole::Authority => ("authority", &mut config.authority),
         ItemsRole::Minter => ("minter", &mut config.minter),
     };
-    mercato_program_log::emit_event!(RoleChanged {
-        name: name.into(),
-        old_value: *slot,
-        new_value: holder
-    });
+    mercato_program_log::emit_event!(RoleChanged { name: name.into(), old_value: *slot, new_value: holder });
     *slot = holder;
     Ok(())
 }

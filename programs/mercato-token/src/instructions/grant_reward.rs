@@ -54,23 +54,11 @@ pub fn handler(ctx: Context<GrantReward>, amount: u64, reason: RewardReason) -> 
         record.day = day;
         record.granted_today = 0;
     }
-    let today = record
-        .granted_today
-        .checked_add(amount)
-        .ok_or(TokenError::MathOverflow)?;
-    require!(
-        today <= config.daily_reward_cap,
-        TokenError::RewardCapExceeded
-    );
-    require!(
-        ctx.accounts.rewards_vault.amount >= amount,
-        TokenError::RewardsVaultInsufficient
-    );
+    let today = record.granted_today.checked_add(amount).ok_or(TokenError::MathOverflow)?;
+    require!(today <= config.daily_reward_cap, TokenError::RewardCapExceeded);
+    require!(ctx.accounts.rewards_vault.amount >= amount, TokenError::RewardsVaultInsufficient);
     record.granted_today = today;
-    record.granted_total = record
-        .granted_total
-        .checked_add(amount)
-        .ok_or(TokenError::MathOverflow)?;
+    record.granted_total = record.granted_total.checked_add(amount).ok_or(TokenError::MathOverflow)?;
 
     let seeds: &[&[u8]] = &[CONFIG_SEED, &[config.bump]];
     token::transfer(

@@ -60,14 +60,8 @@ pub struct Initialize<'info> {
 /// Checks `params` against the bounds and writes the config.
 pub fn handler(ctx: Context<Initialize>, params: InitializeParams) -> Result<()> {
     require!(params.cap > 0, TokenError::InvalidCap);
-    require!(
-        params.emission_rate <= params.max_emission_rate,
-        TokenError::EmissionRateOutOfBounds
-    );
-    require!(
-        params.daily_reward_cap <= params.max_daily_reward_cap,
-        TokenError::DailyRewardCapOutOfBounds
-    );
+    require!(params.emission_rate <= params.max_emission_rate, TokenError::EmissionRateOutOfBounds);
+    require!(params.daily_reward_cap <= params.max_daily_reward_cap, TokenError::DailyRewardCapOutOfBounds);
     crate::instructions::update_param::check_market(&params.market)?;
 
     let config = &mut ctx.accounts.config;

@@ -31,12 +31,7 @@ pub fn handler(ctx: Context<MintGenesis>, amount: u64) -> Result<()> {
     require!(amount > 0, TokenError::ZeroAmount);
     let config = &mut ctx.accounts.config;
     require!(!config.genesis_minted, TokenError::GenesisAlreadyMinted);
-    let supply = ctx
-        .accounts
-        .mint
-        .supply
-        .checked_add(amount)
-        .ok_or(TokenError::MathOverflow)?;
+    let supply = ctx.accounts.mint.supply.checked_add(amount).ok_or(TokenError::MathOverflow)?;
     require!(supply <= config.cap, TokenError::CapExceeded);
     config.genesis_minted = true;
 
@@ -53,9 +48,6 @@ pub fn handler(ctx: Context<MintGenesis>, amount: u64) -> Result<()> {
         ),
         amount,
     )?;
-    mercato_program_log::emit_event!(GenesisMinted {
-        to: ctx.accounts.to.key(),
-        amount
-    });
+    mercato_program_log::emit_event!(GenesisMinted { to: ctx.accounts.to.key(), amount });
     Ok(())
 }

@@ -54,13 +54,7 @@ pub(crate) fn release<'info>(
     token_program: &Program<'info, Token>,
     now: i64,
 ) -> Result<u64> {
-    let amount = accrued(
-        config.emission_rate,
-        config.last_emission_ts,
-        now,
-        mint.supply,
-        config.cap,
-    )?;
+    let amount = accrued(config.emission_rate, config.last_emission_ts, now, mint.supply, config.cap)?;
     let from_ts = config.last_emission_ts;
     config.last_emission_ts = now.max(from_ts);
     if amount > 0 {

@@ -56,35 +56,19 @@ pub fn apply(config: &mut EconomyConfig, change: ParamChange) -> Result<()> {
     let (name, old, new): (&str, u64, u64) = match change {
         ParamChange::MarketFeeBps(v) => {
             market.market_fee_bps = v;
-            (
-                "marketFeeBps",
-                config.market.market_fee_bps.into(),
-                v.into(),
-            )
+            ("marketFeeBps", config.market.market_fee_bps.into(), v.into())
         }
         ParamChange::RoyaltyCapBps(v) => {
             market.royalty_cap_bps = v;
-            (
-                "royaltyCapBps",
-                config.market.royalty_cap_bps.into(),
-                v.into(),
-            )
+            ("royaltyCapBps", config.market.royalty_cap_bps.into(), v.into())
         }
         ParamChange::MinBidIncrementBps(v) => {
             market.min_bid_increment_bps = v;
-            (
-                "minBidIncrementBps",
-                config.market.min_bid_increment_bps.into(),
-                v.into(),
-            )
+            ("minBidIncrementBps", config.market.min_bid_increment_bps.into(), v.into())
         }
         ParamChange::AntiSnipeBuffer(v) => {
             market.anti_snipe_buffer = v;
-            (
-                "antiSnipeBuffer",
-                config.market.anti_snipe_buffer.into(),
-                v.into(),
-            )
+            ("antiSnipeBuffer", config.market.anti_snipe_buffer.into(), v.into())
         }
         ParamChange::AuctionDurationBounds { min, max } => {
             market.min_auction_duration = min;
@@ -96,26 +80,16 @@ pub fn apply(config: &mut EconomyConfig, change: ParamChange) -> Result<()> {
                 new_value: min.into(),
             });
             config.market = market;
-            (
-                "maxAuctionDuration",
-                config.market.max_auction_duration.into(),
-                max.into(),
-            )
+            ("maxAuctionDuration", config.market.max_auction_duration.into(), max.into())
         }
         ParamChange::EmissionRate(v) => {
-            require!(
-                v <= config.max_emission_rate,
-                TokenError::EmissionRateOutOfBounds
-            );
+            require!(v <= config.max_emission_rate, TokenError::EmissionRateOutOfBounds);
             let old = config.emission_rate;
             config.emission_rate = v;
             ("emissionRate", old, v)
         }
         ParamChange::DailyRewardCap(v) => {
-            require!(
-                v <= config.max_daily_reward_cap,
-                TokenError::DailyRewardCapOutOfBounds
-            );
+            require!(v <= config.max_daily_reward_cap, TokenError::DailyRewardCapOutOfBounds);
             let old = config.daily_reward_cap;
             config.daily_reward_cap = v;
             ("dailyRewardCap", old, v)
@@ -141,32 +115,19 @@ pub fn apply(config: &mut EconomyConfig, change: ParamChange) -> Result<()> {
     };
     check_market(&market)?;
     config.market = market;
-    mercato_program_log::emit_event!(ParameterChanged {
-        name: name.into(),
-        old_value: old,
-        new_value: new
-    });
+    mercato_program_log::emit_event!(ParameterChanged { name: name.into(), old_value: old, new_value: new });
     Ok(())
 }
 
 /// The market bounds shared with the EVM `EconomyConfig`.
 pub fn check_market(m: &MarketParams) -> Result<()> {
-    require!(
-        m.market_fee_bps <= MAX_MARKET_FEE_BPS,
-        TokenError::MarketFeeOutOfBounds
-    );
-    require!(
-        m.royalty_cap_bps <= MAX_ROYALTY_CAP_BPS,
-        TokenError::RoyaltyCapOutOfBounds
-    );
+    require!(m.market_fee_bps <= MAX_MARKET_FEE_BPS, TokenError::MarketFeeOutOfBounds);
+    require!(m.royalty_cap_bps <= MAX_ROYALTY_CAP_BPS, TokenError::RoyaltyCapOutOfBounds);
     require!(
         (MIN_BID_INCREMENT_BPS..=MAX_BID_INCREMENT_BPS).contains(&m.min_bid_increment_bps),
         TokenError::BidIncrementOutOfBounds
     );
-    require!(
-        m.anti_snipe_buffer <= MAX_ANTI_SNIPE_BUFFER,
-        TokenError::AntiSnipeBufferOutOfBounds
-    );
+    require!(m.anti_snipe_buffer <= MAX_ANTI_SNIPE_BUFFER, TokenError::AntiSnipeBufferOutOfBounds);
     require!(
         (MIN_AUCTION_DURATION_FLOOR..=MIN_AUCTION_DURATION_CEIL).contains(&m.min_auction_duration),
         TokenError::AuctionDurationOutOfBounds
