@@ -9,8 +9,8 @@ use mercato_program_tests::fixtures::{Dao, MRC, Market};
 use mercato_program_tests::{Backend, Harness, native::NativeBackend};
 use mercato_solana_client::auction::{self, Listing, ListingKind};
 use mercato_solana_client::governance::{self, Governance, Proposal, Side};
-use mercato_solana_client::token::{self, ParamChange};
 use mercato_solana_client::items;
+use mercato_solana_client::token::{self, ParamChange};
 use proptest::prelude::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -34,7 +34,9 @@ fn market_action() -> impl Strategy<Value = MarketAction> {
 
 fn item_amount(h: &mut Harness<NativeBackend>, account: &Pubkey) -> u64 {
     match h.backend.account(account) {
-        Some(a) if a.lamports > 0 => StateWithExtensions::<TokenState>::unpack(&a.data).map(|s| s.base.amount).unwrap_or(0),
+        Some(a) if a.lamports > 0 => {
+            StateWithExtensions::<TokenState>::unpack(&a.data).map(|s| s.base.amount).unwrap_or(0)
+        }
         _ => 0,
     }
 }
