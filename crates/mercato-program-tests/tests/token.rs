@@ -287,3 +287,54 @@ fn authority_hand_over() {
         Anchor::ConstraintHasOne.into(),
     );
 }
+
+#[test]
+fn an_unsigned_authority_and_an_overflowing_reward_are_refused() {
+    let mut h = harness();
+    let e = Economy::start(&mut h, 0);
+    // The authority's account is present but has not signed.
+    let mut ix = token::update_param(e.authority.pubkey(), ParamChange::MarketFeeBps(1));
+    ix.accounts[0].is_signer = false;
+    h.must_fail_with(&[ix], &[], Anchor::AccountNotSigner.into());
+    // A reward that would overflow the player's daily counter fails with a named error, not a wrap-around.
+    h.warp(100);
+    h.must(&[token::release_emission()], &[]);
+    let (player, account) = e.player(&mut h, 0);
+    let grant =
+        |amount| token::grant_reward(e.game_server.pubkey(), player.pubkey(), account, amount, RewardReason::Other);
+    h.must(&[grant(1)], &[&e.game_server]);
+    h.must_fail_with(&[grant(u64::MAX)], &[&e.game_server], code(TokenError::MathOverflow));
+}
+
+#[test]
+fn burning_needs_the_currency_mint() {
+    let mut h = harness();
+    let e = Economy::start(&mut h, 1_000 * MRC);
+    let (player, _) = e.player(&mut h, 10 * MRC);
+    // An account of another mint (the collection-less rewards vault's mint is ours, so make a foreign mint).
+    let foreign_mint = solana_keypair::Keypair::new();
+    let payer = h.payer();
+    let rent = 1_461_600; // rent-exempt minimum of an 82-byte mint
+    let create = anchor_lang::solana_program::system_instruction::create_account(
+        &payer,
+        &foreign_mint.pubkey(),
+        rent,
+        82,
+        &anchor_spl::token::ID,
+    );
+    let init = anchor_spl::token::spl_token::instruction::initialize_mint2(
+        &anchor_spl::token::ID,
+        &foreign_mint.pubkey(),
+        &payer,
+        None,
+        0,
+    )
+    .unwrap();
+    h.must(&[create, init], &[&foreign_mint]);
+    let foreign_account = h.create_ata(&player.pubkey(), &foreign_mint.pubkey());
+    h.must_fail_with(
+        &[token::burn(player.pubkey(), foreign_account, 1, 0)],
+        &[&player],
+        Anchor::ConstraintTokenMint.into(),
+    );
+}

@@ -4,6 +4,13 @@ use anchor_lang::prelude::*;
 
 use crate::state::ListingKind;
 
+/// The house was created.
+#[event]
+pub struct HouseInitialized {
+    /// The house PDA.
+    pub house: Pubkey,
+}
+
 /// A listing opened; the item is in escrow.
 #[event]
 pub struct ListingCreated {

@@ -3,6 +3,7 @@
 use anchor_lang::prelude::*;
 
 use crate::constants::HOUSE_SEED;
+use crate::events::HouseInitialized;
 use crate::state::House;
 
 /// Accounts of `init_house`.
@@ -23,5 +24,6 @@ pub fn handler(ctx: Context<InitHouse>) -> Result<()> {
     let house = &mut ctx.accounts.house;
     house.bump = ctx.bumps.house;
     house.next_listing_id = 1;
+    mercato_program_log::emit_event!(HouseInitialized { house: house.key() });
     Ok(())
 }
