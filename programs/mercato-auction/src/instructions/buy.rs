@@ -117,11 +117,17 @@ pub fn handler(ctx: Context<Buy>, max_price: u64) -> Result<()> {
 
     let market = a.economy_config.market;
     let royalty_bps = super::royalty_bps(&a.item_record, &a.items_config, market.royalty_cap_bps);
-    let (fee, royalty, proceeds) = super::split(price, market.market_fee_bps, royalty_bps);
-    let buyer = a.buyer.to_account_info();
-    super::pay(&a.token_program, &a.buyer_currency, &a.treasury, &buyer, &[], fee)?;
-    super::pay(&a.token_program, &a.buyer_currency, &a.creator_currency, &buyer, &[], royalty)?;
-    super::pay(&a.token_program, &a.buyer_currency, &a.seller_currency, &buyer, &[], proceeds)?;
+    let payees = super::SalePayees { treasury: &a.treasury, creator: &a.creator_currency, seller: &a.seller_currency };
+    let (fee, royalty) = super::pay_sale(
+        &a.token_program,
+        &a.buyer_currency,
+        &a.buyer.to_account_info(),
+        &[],
+        payees,
+        price,
+        &market,
+        royalty_bps,
+    )?;
 
     let (item_mint, bump) = (listing.item_mint, [listing.bump]);
     let seeds = super::listing_seeds(&item_mint, &bump);

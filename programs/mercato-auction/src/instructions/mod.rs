@@ -98,6 +98,36 @@ pub fn pay<'info>(
     )
 }
 
+/// Where a sale's money goes.
+pub struct SalePayees<'a, 'info> {
+    /// Receives the fee.
+    pub treasury: &'a Account<'info, TokenAccount>,
+    /// Receives the royalty.
+    pub creator: &'a Account<'info, TokenAccount>,
+    /// Receives the rest.
+    pub seller: &'a Account<'info, TokenAccount>,
+}
+
+/// Splits `price` with the live fee and royalty rates and pays the three parties from `from` (owned by
+/// `authority`, a PDA when `seeds` is not empty). Returns (fee, royalty).
+#[allow(clippy::too_many_arguments)] // one argument per account the split touches
+pub fn pay_sale<'info>(
+    token_program: &Program<'info, Token>,
+    from: &Account<'info, TokenAccount>,
+    authority: &AccountInfo<'info>,
+    seeds: &[&[&[u8]]],
+    payees: SalePayees<'_, 'info>,
+    price: u64,
+    market: &mercato_token::state::MarketParams,
+    royalty_bps: u16,
+) -> Result<(u64, u64)> {
+    let (fee, royalty, proceeds) = split(price, market.market_fee_bps, royalty_bps);
+    pay(token_program, from, payees.treasury, authority, seeds, fee)?;
+    pay(token_program, from, payees.creator, authority, seeds, royalty)?;
+    pay(token_program, from, payees.seller, authority, seeds, proceeds)?;
+    Ok((fee, royalty))
+}
+
 /// Moves the escrowed item to `to`, signed by the listing.
 pub fn release_item<'info>(
     item_token_program: &Interface<'info, TokenInterface>,

@@ -120,10 +120,18 @@ pub fn handler(ctx: Context<Settle>) -> Result<()> {
     if sold {
         let market = a.economy_config.market;
         let royalty_bps = super::royalty_bps(&a.item_record, &a.items_config, market.royalty_cap_bps);
-        let (fee, royalty, proceeds) = super::split(listing.high_bid, market.market_fee_bps, royalty_bps);
-        super::pay(&a.token_program, &a.bid_escrow, &a.treasury, &listing_info, signer, fee)?;
-        super::pay(&a.token_program, &a.bid_escrow, &a.creator_currency, &listing_info, signer, royalty)?;
-        super::pay(&a.token_program, &a.bid_escrow, &a.seller_currency, &listing_info, signer, proceeds)?;
+        let payees =
+            super::SalePayees { treasury: &a.treasury, creator: &a.creator_currency, seller: &a.seller_currency };
+        let (fee, royalty) = super::pay_sale(
+            &a.token_program,
+            &a.bid_escrow,
+            &listing_info,
+            signer,
+            payees,
+            listing.high_bid,
+            &market,
+            royalty_bps,
+        )?;
         mercato_program_log::emit_event!(Sale {
             id: listing.id,
             kind: listing.kind,
