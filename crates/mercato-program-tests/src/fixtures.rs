@@ -13,7 +13,7 @@ use solana_signer::Signer;
 pub const MRC: u64 = 1_000_000_000;
 
 /// The default economy: the same market parameters as the EVM deployment.
-pub fn default_params(game_server: Pubkey, treasury: Pubkey) -> InitializeParams {
+pub fn default_params(game_server: Pubkey) -> InitializeParams {
     InitializeParams {
         cap: 1_000_000_000 * MRC,
         emission_rate: MRC,
@@ -29,7 +29,6 @@ pub fn default_params(game_server: Pubkey, treasury: Pubkey) -> InitializeParams
             max_auction_duration: 30 * 86_400,
         },
         game_server,
-        treasury,
     }
 }
 
@@ -39,46 +38,45 @@ pub struct Economy {
     pub authority: Keypair,
     /// The game server (reward role).
     pub game_server: Keypair,
-    /// Holds the genesis supply.
-    pub treasury_owner: Keypair,
-    /// The treasury's currency account (market fees land here).
-    pub treasury: Pubkey,
+    /// Holds the genesis supply (the game studio's wallet in these tests).
+    pub genesis_owner: Keypair,
+    /// The genesis owner's currency account.
+    pub genesis_account: Pubkey,
     /// The currency mint.
     pub mint: Pubkey,
 }
 
 impl Economy {
-    /// Initializes the currency with [`default_params`] and mints `genesis` to the treasury owner.
+    /// Initializes the currency with [`default_params`] and mints `genesis` to the genesis owner.
     pub fn start<B: Backend>(h: &mut Harness<B>, genesis: u64) -> Self {
         let authority = h.funded_keypair(10);
         let game_server = h.funded_keypair(10);
-        let treasury_owner = h.funded_keypair(1);
+        let genesis_owner = h.funded_keypair(1);
         let mint = token::mint_address();
-        let treasury = token::currency_account(&treasury_owner.pubkey());
-        let params = default_params(game_server.pubkey(), treasury);
-        h.must(&[token::initialize(authority.pubkey(), params)], &[&authority]);
-        h.create_ata(&treasury_owner.pubkey(), &mint);
+        let genesis_account = token::currency_account(&genesis_owner.pubkey());
+        h.must(&[token::initialize(authority.pubkey(), default_params(game_server.pubkey()))], &[&authority]);
+        h.create_ata(&genesis_owner.pubkey(), &mint);
         if genesis > 0 {
-            h.must(&[token::mint_genesis(authority.pubkey(), treasury, genesis)], &[&authority]);
+            h.must(&[token::mint_genesis(authority.pubkey(), genesis_account, genesis)], &[&authority]);
         }
-        Self { authority, game_server, treasury_owner, treasury, mint }
+        Self { authority, game_server, genesis_owner, genesis_account, mint }
     }
 
-    /// A funded player with a currency account holding `amount` (paid from the treasury).
+    /// A funded player with a currency account holding `amount` (paid from the genesis account).
     pub fn player<B: Backend>(&self, h: &mut Harness<B>, amount: u64) -> (Keypair, Pubkey) {
         let player = h.funded_keypair(5);
         let account = h.create_ata(&player.pubkey(), &self.mint);
         if amount > 0 {
             let ix = anchor_spl::token::spl_token::instruction::transfer(
                 &anchor_spl::token::ID,
-                &self.treasury,
+                &self.genesis_account,
                 &account,
-                &self.treasury_owner.pubkey(),
+                &self.genesis_owner.pubkey(),
                 &[],
                 amount,
             )
             .expect("transfer instruction");
-            h.must(&[ix], &[&self.treasury_owner]);
+            h.must(&[ix], &[&self.genesis_owner]);
         }
         (player, account)
     }
@@ -88,7 +86,7 @@ impl Economy {
 pub struct Collection {
     /// The currency side.
     pub economy: Economy,
-    /// The items authority (the deployer until governance takes over).
+    /// The items authority: the economy's authority, who alone may create the collection.
     pub authority: Keypair,
     /// The minter role (the game server).
     pub minter: Keypair,
@@ -100,7 +98,7 @@ impl Collection {
     /// The economy plus a collection with a 5% royalty to `creator`.
     pub fn start<B: Backend>(h: &mut Harness<B>, genesis: u64) -> Self {
         let economy = Economy::start(h, genesis);
-        let authority = h.funded_keypair(10);
+        let authority = economy.authority.insecure_clone();
         let minter = h.funded_keypair(50);
         let creator = h.funded_keypair(1);
         let params = CollectionParams {
@@ -137,7 +135,7 @@ pub struct Market {
 }
 
 impl Market {
-    /// Starts the economy, the collection and the house; the treasury holds `genesis`.
+    /// Starts the economy, the collection and the house; the genesis owner holds `genesis`.
     pub fn start<B: Backend>(h: &mut Harness<B>, genesis: u64) -> Self {
         let collection = Collection::start(h, genesis);
         let payer = h.payer();
@@ -147,12 +145,7 @@ impl Market {
 
     /// Who a sale by `seller` pays.
     pub fn parties(&self, seller: Pubkey) -> SaleParties {
-        SaleParties {
-            seller,
-            creator: self.collection.creator.pubkey(),
-            treasury: self.collection.economy.treasury,
-            item_token_program: items::TOKEN_2022,
-        }
+        SaleParties { seller, creator: self.collection.creator.pubkey() }
     }
 
     /// A player with `amount` of currency.
@@ -185,12 +178,12 @@ pub struct Dao {
 }
 
 impl Dao {
-    /// Starts the market with `genesis` in the treasury, creates governance and hands the economy to it.
+    /// Starts the market with `genesis` minted, creates governance (signed by the economy's authority) and hands
+    /// the economy to it.
     pub fn start<B: Backend>(h: &mut Harness<B>, genesis: u64) -> Self {
         let market = Market::start(h, genesis);
-        let payer = h.payer();
-        h.must(&[governance::init_governance(payer, governance_params())], &[]);
         let authority = &market.collection.economy.authority;
+        h.must(&[governance::init_governance(authority.pubkey(), governance_params())], &[authority]);
         h.must(&[token::set_authority(authority.pubkey(), governance::governance_address())], &[authority]);
         Self { market }
     }

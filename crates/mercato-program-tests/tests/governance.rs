@@ -3,12 +3,12 @@
 
 use mercato_program_tests::fixtures::{Dao, MRC};
 use mercato_program_tests::{Harness, native::NativeBackend};
+use mercato_solana_client::auction;
 use mercato_solana_client::events::decode_one;
 use mercato_solana_client::governance::{
     self, GovernanceError, Proposal, ProposalStatus, Side, VoterRecord, events as ev,
 };
 use mercato_solana_client::token::{self, EconomyConfig, ParamChange};
-use mercato_solana_client::{auction, items};
 use solana_signer::Signer;
 
 fn harness() -> Harness<NativeBackend> {
@@ -58,18 +58,7 @@ fn lifecycle_changes_the_market_fee_and_the_next_sale_pays_it() {
     let market = &dao.market;
     let seller = market.player(&mut h, 0);
     let mint = market.item(&mut h, &seller.pubkey());
-    h.must(
-        &[auction::create_listing(
-            seller.pubkey(),
-            mint,
-            items::TOKEN_2022,
-            auction::ListingKind::Fixed,
-            100 * MRC,
-            0,
-            0,
-        )],
-        &[&seller],
-    );
+    h.must(&[auction::create_listing(seller.pubkey(), mint, auction::ListingKind::Fixed, 100 * MRC, 0, 0)], &[&seller]);
     let buyer = market.player(&mut h, 100 * MRC);
     let landed = h.must(&[auction::buy(buyer.pubkey(), mint, 100 * MRC, market.parties(seller.pubkey()))], &[&buyer]);
     let sale: auction::events::Sale = decode_one(&landed.logs).unwrap();
@@ -125,20 +114,46 @@ fn quorum_and_approval_decide() {
     let mut h = harness();
     let dao = Dao::start(&mut h, SUPPLY);
     let alice = dao.voter(&mut h, 300_000 * MRC, 300_000 * MRC);
-    let bob = dao.voter(&mut h, 300_000 * MRC, 300_000 * MRC);
-    // Below quorum: 300,000 < 400,000.
-    let first = dao.next_id(&mut h);
-    h.must(&[governance::propose(alice.pubkey(), first, ParamChange::MarketFeeBps(100))], &[&alice]);
-    h.must(&[governance::cast_vote(alice.pubkey(), first, Side::For)], &[&alice]);
-    // Quorum reached, majority against.
-    let second = dao.next_id(&mut h);
-    h.must(&[governance::propose(alice.pubkey(), second, ParamChange::MarketFeeBps(100))], &[&alice]);
-    h.must(&[governance::cast_vote(alice.pubkey(), second, Side::Abstain)], &[&alice]);
-    h.must(&[governance::cast_vote(bob.pubkey(), second, Side::Against)], &[&bob]);
+    let bob = dao.voter(&mut h, 400_000 * MRC, 400_000 * MRC);
+    let carol = dao.voter(&mut h, 200_000 * MRC, 200_000 * MRC);
+    let propose = |h: &mut Harness<NativeBackend>| {
+        let id = dao.next_id(h);
+        h.must(&[governance::propose(alice.pubkey(), id, ParamChange::MarketFeeBps(100))], &[&alice]);
+        id
+    };
+    // 1. Below quorum: 300,000 for < 400,000.
+    let below = propose(&mut h);
+    h.must(&[governance::cast_vote(alice.pubkey(), below, Side::For)], &[&alice]);
+    // 2. Against votes do not count toward quorum: 300,000 for + 400,000 against is still below it.
+    let against_only = propose(&mut h);
+    h.must(&[governance::cast_vote(alice.pubkey(), against_only, Side::For)], &[&alice]);
+    h.must(&[governance::cast_vote(bob.pubkey(), against_only, Side::Against)], &[&bob]);
+    // 3. Quorum through abstention (300,000 + 200,000), but a tie of for and against (300,000 each) fails.
+    let tie = propose(&mut h);
+    h.must(&[governance::cast_vote(alice.pubkey(), tie, Side::For)], &[&alice]);
+    h.must(&[governance::cast_vote(carol.pubkey(), tie, Side::Abstain)], &[&carol]);
+    let dave = dao.voter(&mut h, 300_000 * MRC, 300_000 * MRC);
+    h.must(&[governance::cast_vote(dave.pubkey(), tie, Side::Against)], &[&dave]);
     h.warp(720);
-    h.must_fail_with(&[governance::execute(first)], &[], code(GovernanceError::QuorumNotReached));
-    h.must_fail_with(&[governance::execute(second)], &[], code(GovernanceError::NotApproved));
+    h.must_fail_with(&[governance::execute(below)], &[], code(GovernanceError::QuorumNotReached));
+    h.must_fail_with(&[governance::execute(against_only)], &[], code(GovernanceError::QuorumNotReached));
+    h.must_fail_with(&[governance::execute(tie)], &[], code(GovernanceError::NotApproved));
     assert_eq!(h.read::<EconomyConfig>(&token::config_address()).market.market_fee_bps, 250);
+}
+
+#[test]
+fn only_the_economy_authority_sets_governance_up() {
+    let mut h = harness();
+    let market = mercato_program_tests::fixtures::Market::start(&mut h, SUPPLY);
+    let squatter = h.funded_keypair(1);
+    let params = mercato_program_tests::fixtures::governance_params();
+    h.must_fail_with(
+        &[governance::init_governance(squatter.pubkey(), params.clone())],
+        &[&squatter],
+        code(GovernanceError::NotEconomyAuthority),
+    );
+    let authority = &market.collection.economy.authority;
+    h.must(&[governance::init_governance(authority.pubkey(), params)], &[authority]);
 }
 
 #[test]

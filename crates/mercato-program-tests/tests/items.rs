@@ -90,6 +90,26 @@ fn minted_item_is_an_ordinary_nft_with_attributes() {
 }
 
 #[test]
+fn only_the_economy_authority_creates_the_collection() {
+    let mut h = harness();
+    let economy = mercato_program_tests::fixtures::Economy::start(&mut h, 0);
+    let squatter = h.funded_keypair(5);
+    let params = items::CollectionParams {
+        name: "Mine".into(),
+        uri: "u".into(),
+        minter: squatter.pubkey(),
+        royalty_receiver: squatter.pubkey(),
+        royalty_bps: 1_000,
+    };
+    h.must_fail_with(
+        &[items::init_collection(squatter.pubkey(), params)],
+        &[&squatter],
+        code(ItemsError::NotEconomyAuthority),
+    );
+    drop(economy);
+}
+
+#[test]
 fn ids_are_sequential() {
     let mut h = harness();
     let c = Collection::start(&mut h, 0);

@@ -56,14 +56,15 @@ proptest! {
         let players: Vec<Keypair> = (0..3).map(|_| market.player(&mut h, 1_000 * MRC)).collect();
         let mints: Vec<Pubkey> = (0..2).map(|_| market.item(&mut h, &seller.pubkey())).collect();
         for mint in &mints {
-            h.must(&[auction::create_listing(seller.pubkey(), *mint, items::TOKEN_2022, ListingKind::English, 10 * MRC, 0, 3_600)], &[&seller]);
+            h.must(&[auction::create_listing(seller.pubkey(), *mint, ListingKind::English, 10 * MRC, 0, 3_600)], &[&seller]);
         }
         let parties = market.parties(seller.pubkey());
         let mut owners: Vec<Pubkey> = players.iter().map(|p| p.pubkey()).collect();
         owners.push(seller.pubkey());
         let mut currency_accounts: Vec<Pubkey> = owners.iter().map(token::currency_account).collect();
-        currency_accounts.push(market.collection.economy.treasury);
-        currency_accounts.push(token::currency_account(&market.collection.creator.pubkey()));
+        currency_accounts.extend(owners.iter().map(auction::credit_address));
+        currency_accounts.push(token::treasury_address());
+        currency_accounts.push(auction::credit_address(&market.collection.creator.pubkey()));
         currency_accounts.extend(mints.iter().map(|m| auction::bid_escrow_address(&auction::listing_address(m))));
         let total = currency_total(&mut h, &currency_accounts);
         let mut settled = [false; 2];
@@ -99,7 +100,7 @@ proptest! {
                 }
                 MarketAction::Cancel { item } => {
                     if h.exists(&auction::listing_address(&mints[item])) {
-                        let _ = h.send(&[auction::cancel(seller.pubkey(), mints[item], items::TOKEN_2022)], &[&seller]);
+                        let _ = h.send(&[auction::cancel(seller.pubkey(), mints[item])], &[&seller]);
                     }
                 }
             }

@@ -39,13 +39,17 @@ fn initialize_creates_config_mint_and_vault() {
     assert!(Option::<anchor_lang::prelude::Pubkey>::from(mint.freeze_authority).is_none());
     let vault: anchor_spl::token::TokenAccount = h.read(&token::rewards_vault_address());
     assert_eq!(vault.owner, token::config_address());
+    // The treasury is a program-owned account: nobody can close it or refuse a fee.
+    assert_eq!(config.treasury, token::treasury_address());
+    let treasury: anchor_spl::token::TokenAccount = h.read(&token::treasury_address());
+    assert_eq!((treasury.owner, treasury.mint), (token::config_address(), token::mint_address()));
 }
 
 #[test]
 fn initialize_emits_and_cannot_run_twice() {
     let mut h = harness();
     let authority = h.funded_keypair(10);
-    let params = default_params(authority.pubkey(), authority.pubkey());
+    let params = default_params(authority.pubkey());
     let landed = h.must(&[token::initialize(authority.pubkey(), params.clone())], &[&authority]);
     let event: ev::ConfigInitialized = decode_one(&landed.logs).expect("ConfigInitialized");
     assert_eq!(event.cap, params.cap);
@@ -71,7 +75,7 @@ fn initialize_checks_bounds() {
         (Box::new(|p| p.cap = 0), TokenError::InvalidCap),
     ];
     for (break_it, error) in cases {
-        let mut params = default_params(authority.pubkey(), authority.pubkey());
+        let mut params = default_params(authority.pubkey());
         break_it(&mut params);
         h.must_fail_with(&[token::initialize(authority.pubkey(), params)], &[&authority], code(error));
     }
@@ -83,20 +87,20 @@ fn genesis_is_minted_once_within_the_cap() {
     let e = Economy::start(&mut h, 0);
     let stranger = h.funded_keypair(1);
     h.must_fail_with(
-        &[token::mint_genesis(stranger.pubkey(), e.treasury, MRC)],
+        &[token::mint_genesis(stranger.pubkey(), e.genesis_account, MRC)],
         &[&stranger],
         Anchor::ConstraintHasOne.into(),
     );
     h.must_fail_with(
-        &[token::mint_genesis(e.authority.pubkey(), e.treasury, 1_000_000_000 * MRC + 1)],
+        &[token::mint_genesis(e.authority.pubkey(), e.genesis_account, 1_000_000_000 * MRC + 1)],
         &[&e.authority],
         code(TokenError::CapExceeded),
     );
-    let landed = h.must(&[token::mint_genesis(e.authority.pubkey(), e.treasury, 100 * MRC)], &[&e.authority]);
+    let landed = h.must(&[token::mint_genesis(e.authority.pubkey(), e.genesis_account, 100 * MRC)], &[&e.authority]);
     assert_eq!(decode_one::<ev::GenesisMinted>(&landed.logs).unwrap().amount, 100 * MRC);
-    assert_eq!(h.token_balance(&e.treasury), 100 * MRC);
+    assert_eq!(h.token_balance(&e.genesis_account), 100 * MRC);
     h.must_fail_with(
-        &[token::mint_genesis(e.authority.pubkey(), e.treasury, MRC)],
+        &[token::mint_genesis(e.authority.pubkey(), e.genesis_account, MRC)],
         &[&e.authority],
         code(TokenError::GenesisAlreadyMinted),
     );
@@ -220,7 +224,6 @@ fn parameters_change_within_bounds_only_by_the_authority() {
         ParamChange::AntiSnipeBuffer(0),
         ParamChange::AuctionDurationBounds { min: 120, max: 7 * 86_400 },
         ParamChange::DailyRewardCap(10_000 * MRC),
-        ParamChange::Treasury(a.pubkey()),
         ParamChange::GameServer(a.pubkey()),
     ];
     for change in accepted {
@@ -229,7 +232,6 @@ fn parameters_change_within_bounds_only_by_the_authority() {
     let config: EconomyConfig = h.read(&token::config_address());
     assert_eq!(config.market.royalty_cap_bps, 2_500);
     assert_eq!(config.market.min_auction_duration, 120);
-    assert_eq!(config.treasury, a.pubkey());
     assert_eq!(config.game_server, a.pubkey());
     let rejected = [
         (ParamChange::MarketFeeBps(1_001), TokenError::MarketFeeOutOfBounds),

@@ -2,7 +2,7 @@
 
 use anchor_lang::{InstructionData, ToAccountMetas, prelude::Pubkey, solana_program::instruction::Instruction};
 use anchor_spl::associated_token::get_associated_token_address_with_program_id;
-use mercato_auction::constants::{BID_ESCROW_SEED, HOUSE_SEED, ITEM_ESCROW_SEED, LISTING_SEED};
+use mercato_auction::constants::{BID_ESCROW_SEED, CREDIT_SEED, HOUSE_SEED, ITEM_ESCROW_SEED, LISTING_SEED};
 
 pub use mercato_auction::ID as PROGRAM_ID;
 pub use mercato_auction::instructions::{dutch_price, minimum_bid, split};
@@ -12,6 +12,7 @@ pub use mercato_auction::{error::AuctionError, events};
 use crate::{items, token};
 
 const TOKEN_PROGRAM: Pubkey = anchor_spl::token::ID;
+const TOKEN_2022: Pubkey = anchor_spl::token_2022::ID;
 const SYSTEM_PROGRAM: Pubkey = anchor_lang::solana_program::system_program::ID;
 const ATA_PROGRAM: Pubkey = anchor_spl::associated_token::ID;
 
@@ -35,21 +36,22 @@ pub fn bid_escrow_address(listing: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[BID_ESCROW_SEED, listing.as_ref()], &PROGRAM_ID).0
 }
 
+/// A user's credit account (refunds, proceeds, royalties): `["credit", owner]`.
+pub fn credit_address(owner: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[CREDIT_SEED, owner.as_ref()], &PROGRAM_ID).0
+}
+
 fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction { program_id: PROGRAM_ID, accounts: accounts.to_account_metas(None), data: data.data() }
 }
 
-/// The parties a sale pays and the token program of the item.
+/// Who a sale pays besides the program-owned treasury.
 #[derive(Clone, Copy, Debug)]
 pub struct SaleParties {
-    /// The seller.
+    /// The seller (proceeds go to their credit account).
     pub seller: Pubkey,
     /// The collection's royalty receiver (`ItemsConfig::royalty_receiver`).
     pub creator: Pubkey,
-    /// The treasury currency account (`EconomyConfig::treasury`).
-    pub treasury: Pubkey,
-    /// The item's token program (Token-2022 for Mercato items).
-    pub item_token_program: Pubkey,
 }
 
 /// `init_house`.
@@ -60,11 +62,10 @@ pub fn init_house(payer: Pubkey) -> Instruction {
     )
 }
 
-/// `create_listing` of the item at `item_mint`, held in the seller's associated account.
+/// `create_listing` of the Mercato item at `item_mint`, held in the seller's associated account.
 pub fn create_listing(
     seller: Pubkey,
     item_mint: Pubkey,
-    item_token_program: Pubkey,
     kind: ListingKind,
     start_price: u64,
     floor_price: u64,
@@ -78,12 +79,13 @@ pub fn create_listing(
             economy_config: token::config_address(),
             currency_mint: token::mint_address(),
             item_mint,
-            seller_item: get_associated_token_address_with_program_id(&seller, &item_mint, &item_token_program),
+            item_record: items::item_address(&item_mint),
+            seller_item: get_associated_token_address_with_program_id(&seller, &item_mint, &TOKEN_2022),
             listing,
             item_escrow: item_escrow_address(&listing),
             bid_escrow: bid_escrow_address(&listing),
             token_program: TOKEN_PROGRAM,
-            item_token_program,
+            item_token_program: TOKEN_2022,
             system_program: SYSTEM_PROGRAM,
         },
         mercato_auction::instruction::CreateListing { kind, start_price, floor_price, duration },
@@ -103,9 +105,9 @@ pub fn bid(bidder: Pubkey, item_mint: Pubkey, amount: u64, previous_bidder: Opti
             bidder_currency: token::currency_account(&bidder),
             bid_escrow: bid_escrow_address(&listing),
             previous_bidder: previous,
-            previous_bidder_currency: token::currency_account(&previous),
+            house: house_address(),
+            previous_bidder_credit: credit_address(&previous),
             token_program: TOKEN_PROGRAM,
-            associated_token_program: ATA_PROGRAM,
             system_program: SYSTEM_PROGRAM,
         },
         mercato_auction::instruction::Bid { amount },
@@ -120,21 +122,21 @@ pub fn settle(payer: Pubkey, item_mint: Pubkey, winner: Pubkey, parties: SalePar
             payer,
             economy_config: token::config_address(),
             currency_mint: token::mint_address(),
+            house: house_address(),
             listing,
             seller: parties.seller,
-            seller_currency: token::currency_account(&parties.seller),
+            seller_credit: credit_address(&parties.seller),
             winner,
-            winner_item: get_associated_token_address_with_program_id(&winner, &item_mint, &parties.item_token_program),
+            winner_item: get_associated_token_address_with_program_id(&winner, &item_mint, &TOKEN_2022),
             item_mint,
             item_escrow: item_escrow_address(&listing),
             bid_escrow: bid_escrow_address(&listing),
-            treasury: parties.treasury,
+            treasury: token::treasury_address(),
             items_config: items::config_address(),
-            item_record: items::item_address(&item_mint),
             creator: parties.creator,
-            creator_currency: token::currency_account(&parties.creator),
+            creator_credit: credit_address(&parties.creator),
             token_program: TOKEN_PROGRAM,
-            item_token_program: parties.item_token_program,
+            item_token_program: TOKEN_2022,
             associated_token_program: ATA_PROGRAM,
             system_program: SYSTEM_PROGRAM,
         },
@@ -142,7 +144,7 @@ pub fn settle(payer: Pubkey, item_mint: Pubkey, winner: Pubkey, parties: SalePar
     )
 }
 
-/// `buy` at the current price, at most `max_price`.
+/// `buy` at the current price, at most `max_price`, paid from the buyer's associated currency account.
 pub fn buy(buyer: Pubkey, item_mint: Pubkey, max_price: u64, parties: SaleParties) -> Instruction {
     let listing = listing_address(&item_mint);
     ix(
@@ -150,21 +152,21 @@ pub fn buy(buyer: Pubkey, item_mint: Pubkey, max_price: u64, parties: SalePartie
             buyer,
             economy_config: token::config_address(),
             currency_mint: token::mint_address(),
+            house: house_address(),
             listing,
             seller: parties.seller,
-            seller_currency: token::currency_account(&parties.seller),
+            seller_credit: credit_address(&parties.seller),
             buyer_currency: token::currency_account(&buyer),
-            buyer_item: get_associated_token_address_with_program_id(&buyer, &item_mint, &parties.item_token_program),
+            buyer_item: get_associated_token_address_with_program_id(&buyer, &item_mint, &TOKEN_2022),
             item_mint,
             item_escrow: item_escrow_address(&listing),
             bid_escrow: bid_escrow_address(&listing),
-            treasury: parties.treasury,
+            treasury: token::treasury_address(),
             items_config: items::config_address(),
-            item_record: items::item_address(&item_mint),
             creator: parties.creator,
-            creator_currency: token::currency_account(&parties.creator),
+            creator_credit: credit_address(&parties.creator),
             token_program: TOKEN_PROGRAM,
-            item_token_program: parties.item_token_program,
+            item_token_program: TOKEN_2022,
             associated_token_program: ATA_PROGRAM,
             system_program: SYSTEM_PROGRAM,
         },
@@ -173,21 +175,41 @@ pub fn buy(buyer: Pubkey, item_mint: Pubkey, max_price: u64, parties: SalePartie
 }
 
 /// `cancel` by the seller.
-pub fn cancel(seller: Pubkey, item_mint: Pubkey, item_token_program: Pubkey) -> Instruction {
+pub fn cancel(seller: Pubkey, item_mint: Pubkey) -> Instruction {
     let listing = listing_address(&item_mint);
     ix(
         mercato_auction::accounts::Cancel {
             seller,
+            economy_config: token::config_address(),
+            currency_mint: token::mint_address(),
+            house: house_address(),
             listing,
             item_mint,
-            seller_item: get_associated_token_address_with_program_id(&seller, &item_mint, &item_token_program),
+            seller_item: get_associated_token_address_with_program_id(&seller, &item_mint, &TOKEN_2022),
+            seller_credit: credit_address(&seller),
             item_escrow: item_escrow_address(&listing),
             bid_escrow: bid_escrow_address(&listing),
             token_program: TOKEN_PROGRAM,
-            item_token_program,
+            item_token_program: TOKEN_2022,
             associated_token_program: ATA_PROGRAM,
             system_program: SYSTEM_PROGRAM,
         },
         mercato_auction::instruction::Cancel {},
+    )
+}
+
+/// `withdraw_credits` of `amount` into `destination` (any currency account).
+pub fn withdraw_credits(owner: Pubkey, destination: Pubkey, amount: u64) -> Instruction {
+    ix(
+        mercato_auction::accounts::WithdrawCredits {
+            owner,
+            house: house_address(),
+            economy_config: token::config_address(),
+            currency_mint: token::mint_address(),
+            credit: credit_address(&owner),
+            destination,
+            token_program: TOKEN_PROGRAM,
+        },
+        mercato_auction::instruction::WithdrawCredits { amount },
     )
 }

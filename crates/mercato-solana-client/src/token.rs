@@ -2,7 +2,7 @@
 
 use anchor_lang::{InstructionData, ToAccountMetas, prelude::Pubkey, solana_program::instruction::Instruction};
 use anchor_spl::associated_token::get_associated_token_address;
-use mercato_token::constants::{CONFIG_SEED, MINT_SEED, REWARD_RECORD_SEED, REWARDS_VAULT_SEED};
+use mercato_token::constants::{CONFIG_SEED, MINT_SEED, REWARD_RECORD_SEED, REWARDS_VAULT_SEED, TREASURY_SEED};
 
 pub use mercato_token::ID as PROGRAM_ID;
 pub use mercato_token::instructions::InitializeParams;
@@ -27,6 +27,11 @@ pub fn rewards_vault_address() -> Pubkey {
     Pubkey::find_program_address(&[REWARDS_VAULT_SEED], &PROGRAM_ID).0
 }
 
+/// The treasury PDA (market fees): `["treasury"]`.
+pub fn treasury_address() -> Pubkey {
+    Pubkey::find_program_address(&[TREASURY_SEED], &PROGRAM_ID).0
+}
+
 /// A player's reward record PDA: `["reward", player]`.
 pub fn reward_record_address(player: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[REWARD_RECORD_SEED, player.as_ref()], &PROGRAM_ID).0
@@ -49,6 +54,7 @@ pub fn initialize(authority: Pubkey, params: InitializeParams) -> Instruction {
             config: config_address(),
             mint: mint_address(),
             rewards_vault: rewards_vault_address(),
+            treasury: treasury_address(),
             token_program: TOKEN_PROGRAM,
             system_program: SYSTEM_PROGRAM,
         },

@@ -8,5 +8,8 @@ pub const LISTING_SEED: &[u8] = b"listing";
 pub const ITEM_ESCROW_SEED: &[u8] = b"item_escrow";
 /// Seed of a listing's bid escrow (currency account owned by the listing): `["bid_escrow", listing]`.
 pub const BID_ESCROW_SEED: &[u8] = b"bid_escrow";
+/// Seed of a user's credit account (currency owned by the house PDA): `["credit", owner]`. Refunds, proceeds and
+/// royalties are paid here, where nobody can refuse them; the owner withdraws with `withdraw_credits`.
+pub const CREDIT_SEED: &[u8] = b"credit";
 /// Basis-point denominator.
 pub const BPS: u128 = 10_000;

@@ -35,6 +35,12 @@ pub enum AuctionError {
     /// The item is not an NFT (0 decimals, supply 1).
     #[msg("the item must be an NFT: 0 decimals and supply 1")]
     NotAnNft,
+    /// Withdrawal above the credit balance.
+    #[msg("credit balance too low")]
+    InsufficientCredits,
+    /// Zero amount.
+    #[msg("amount must be positive")]
+    ZeroAmount,
     /// The previous-bidder account is not the high bidder.
     #[msg("previous bidder account does not match the high bidder")]
     WrongPreviousBidder,

@@ -32,7 +32,7 @@ pub struct ListingCreated {
     pub end_ts: i64,
 }
 
-/// A new high bid; the previous one (if any) was refunded in the same instruction.
+/// A new high bid; the previous one (if any) was moved to the previous bidder's credits in the same instruction.
 #[event]
 pub struct BidPlaced {
     /// Listing id.
@@ -88,4 +88,15 @@ pub struct AuctionUnsold {
     pub id: u64,
     /// Seller.
     pub seller: Pubkey,
+}
+
+/// `owner` withdrew `amount` of credits to `destination`.
+#[event]
+pub struct CreditsWithdrawn {
+    /// Owner of the credits.
+    pub owner: Pubkey,
+    /// Amount.
+    pub amount: u64,
+    /// Receiving currency account.
+    pub destination: Pubkey,
 }

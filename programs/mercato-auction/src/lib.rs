@@ -3,11 +3,14 @@
 //! English auctions (reserve, minimum increment, anti-snipe extension), Dutch auctions (linear decay to a floor,
 //! then resting at the floor) and fixed-price listings of NFT items, paid in the Mercato currency. While listed, the
 //! item sits in an escrow token account owned by the listing PDA, and an English auction's high bid sits in a
-//! currency escrow owned by the same PDA; a new bid refunds the previous one in the same instruction (into the
-//! previous bidder's associated account, recreated if needed, so nobody can block being outbid). Settlement is open
-//! to anyone after the end. Every sale pays the protocol fee to the treasury and, for Mercato items, the collection
-//! royalty to the creator, both bounded by the economy config at the time of the sale: seller + fee + royalty ==
-//! price. Listings and escrows are closed when they end, returning their rent to the seller.
+//! currency escrow owned by the same PDA. Only Mercato items can be listed (supply 1, no mint or freeze authority),
+//! so nothing can add to, freeze or pull from an escrow. A new bid refunds the previous one in the same instruction
+//! into the previous bidder's credit account; sales pay the seller's proceeds and the creator's royalty into their
+//! credit accounts and the fee into the program-owned treasury. Credit accounts are owned by the house PDA, so no
+//! party can refuse a payment and block a bid or a sale; owners move credits out with `withdraw_credits`.
+//! Settlement is open to anyone after the end. The fee and royalty are bounded by the economy config at the time of
+//! the sale: seller + fee + royalty == price. Listings and escrows are closed when they end (anything sent into a
+//! bid escrow goes to the seller's credits first), returning their rent to the seller.
 //!
 //! Layout: `state`, `instructions/<name>` (plus the shared pricing and transfer rules in `instructions`),
 //! `events`, `error`, `constants`.
@@ -67,5 +70,10 @@ pub mod mercato_auction {
     /// Withdraws a listing (seller; English only before any bid).
     pub fn cancel(ctx: Context<Cancel>) -> Result<()> {
         instructions::cancel::handler(ctx)
+    }
+
+    /// Moves the signer's credits (refunds, proceeds, royalties) to a currency account of their choosing.
+    pub fn withdraw_credits(ctx: Context<WithdrawCredits>, amount: u64) -> Result<()> {
+        instructions::withdraw_credits::handler(ctx, amount)
     }
 }

@@ -44,6 +44,9 @@ pub enum GovernanceError {
     /// More against than the approval threshold allows.
     #[msg("the proposal was not approved")]
     NotApproved,
+    /// Only the economy config's authority may set governance up.
+    #[msg("only the economy config's authority may initialize governance")]
+    NotEconomyAuthority,
     /// Checked arithmetic overflowed.
     #[msg("arithmetic overflow")]
     MathOverflow,

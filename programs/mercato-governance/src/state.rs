@@ -17,9 +17,9 @@ pub struct Governance {
     pub voting_period: u32,
     /// Seconds between the end of voting and the earliest execution (the timelock).
     pub hold_up: u32,
-    /// Votes cast (for + against + abstain) needed, in bps of the currency supply at proposal time.
+    /// Votes for + abstain needed, in bps of the currency supply at proposal time.
     pub quorum_bps: u16,
-    /// Share of for-votes among for + against needed, in bps.
+    /// Share of for-votes among for + against that must be exceeded, in bps.
     pub approval_bps: u16,
     /// Deposit needed to propose, in base units.
     pub proposal_threshold: u64,
@@ -105,12 +105,18 @@ impl Proposal {
         self.votes_for.saturating_add(self.votes_against).saturating_add(self.votes_abstain)
     }
 
-    /// Quorum reached and enough of the decided votes in favour.
+    /// Votes that count toward quorum: for + abstain, as in OpenZeppelin's simple counting (votes against do not
+    /// help a proposal reach quorum).
+    pub fn quorum_votes_cast(&self) -> u64 {
+        self.votes_for.saturating_add(self.votes_abstain)
+    }
+
+    /// Quorum reached and strictly more than `approval_bps` of the decided (for + against) votes in favour: a tie at
+    /// 50% fails, as OpenZeppelin's `for > against`.
     pub fn passed(&self) -> bool {
         let decided = u128::from(self.votes_for) + u128::from(self.votes_against);
-        self.turnout() >= self.quorum_votes
-            && self.votes_for > 0
-            && u128::from(self.votes_for) * super::constants::BPS >= decided * u128::from(self.approval_bps)
+        self.quorum_votes_cast() >= self.quorum_votes
+            && u128::from(self.votes_for) * super::constants::BPS > decided * u128::from(self.approval_bps)
     }
 }
 

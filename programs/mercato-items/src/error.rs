@@ -20,6 +20,9 @@ pub enum ItemsError {
     /// URI longer than 200 bytes.
     #[msg("uri too long (200 bytes at most)")]
     UriTooLong,
+    /// Only the economy config's authority may create the collection.
+    #[msg("only the economy config's authority may create the collection")]
+    NotEconomyAuthority,
     /// Checked arithmetic overflowed.
     #[msg("arithmetic overflow")]
     MathOverflow,

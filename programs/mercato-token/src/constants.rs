@@ -6,6 +6,9 @@ pub const CONFIG_SEED: &[u8] = b"config";
 pub const MINT_SEED: &[u8] = b"mint";
 /// Seed of the rewards vault PDA (an SPL token account owned by the config PDA): `["rewards_vault"]`.
 pub const REWARDS_VAULT_SEED: &[u8] = b"rewards_vault";
+/// Seed of the treasury PDA (an SPL token account owned by the config PDA) that receives market fees:
+/// `["treasury"]`. Program-owned, so nobody can close it, re-assign it or refuse a payment into it.
+pub const TREASURY_SEED: &[u8] = b"treasury";
 /// Seed of a player's reward record PDA: `["reward", player]`.
 pub const REWARD_RECORD_SEED: &[u8] = b"reward";
 

@@ -18,6 +18,8 @@ pub struct EconomyConfig {
     pub mint_bump: u8,
     /// Bump of the rewards vault PDA.
     pub rewards_vault_bump: u8,
+    /// Bump of the treasury PDA.
+    pub treasury_bump: u8,
     /// Whether the one-time genesis mint happened.
     pub genesis_minted: bool,
     /// May change parameters and roles: the deployer at first, the governance PDA after hand-over.
@@ -26,7 +28,7 @@ pub struct EconomyConfig {
     pub game_server: Pubkey,
     /// The currency mint (PDA `["mint"]`).
     pub mint: Pubkey,
-    /// Token account that receives market fees.
+    /// Token account (PDA `["treasury"]`, owned by this config) that receives market fees.
     pub treasury: Pubkey,
     /// Token account (PDA `["rewards_vault"]`) that receives the emission and pays rewards.
     pub rewards_vault: Pubkey,
@@ -103,8 +105,6 @@ pub enum ParamChange {
     EmissionRate(u64),
     /// Per-player daily reward cap, at most `max_daily_reward_cap`.
     DailyRewardCap(u64),
-    /// Token account receiving market fees.
-    Treasury(Pubkey),
     /// The game server allowed to grant rewards.
     GameServer(Pubkey),
 }

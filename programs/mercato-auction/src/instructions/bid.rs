@@ -1,7 +1,7 @@
-//! `bid`: a new high bid on an English auction; the previous high bid is refunded in the same instruction.
+//! `bid`: a new high bid on an English auction; the previous high bid goes to the previous bidder's credits in the
+//! same instruction.
 
 use anchor_lang::prelude::*;
-use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 use mercato_token::constants::CONFIG_SEED;
 use mercato_token::state::EconomyConfig;
@@ -9,7 +9,7 @@ use mercato_token::state::EconomyConfig;
 use crate::constants::*;
 use crate::error::AuctionError;
 use crate::events::BidPlaced;
-use crate::state::{Listing, ListingKind};
+use crate::state::{House, Listing, ListingKind};
 
 /// Accounts of `bid`.
 #[derive(Accounts)]
@@ -34,22 +34,23 @@ pub struct Bid<'info> {
     pub bid_escrow: Box<Account<'info, TokenAccount>>,
     /// CHECK: the current high bidder, or the bidder itself when there is no bid yet (checked in the handler).
     pub previous_bidder: UncheckedAccount<'info>,
-    /// Receives the refund: the previous bidder's associated currency account, recreated if they closed it, so
-    /// nobody can block being outbid. It is the bidder's own account on a first bid or a raise (`dup`): SPL token
-    /// accounts are never written back by this program, so the alias is safe.
+    /// The house (owns credit accounts).
+    #[account(seeds = [HOUSE_SEED], bump = house.bump)]
+    pub house: Box<Account<'info, House>>,
+    /// Receives the refund: the previous bidder's credit account, owned by the house, so no bidder can refuse a
+    /// refund and block being outbid. Created (paid by this bidder) on the previous bidder's first refund.
     #[account(
         init_if_needed,
         payer = bidder,
-        associated_token::mint = currency_mint,
-        associated_token::authority = previous_bidder,
-        associated_token::token_program = token_program,
-        dup
+        seeds = [CREDIT_SEED, previous_bidder.key().as_ref()],
+        bump,
+        token::mint = currency_mint,
+        token::authority = house,
+        token::token_program = token_program
     )]
-    pub previous_bidder_currency: Box<Account<'info, TokenAccount>>,
+    pub previous_bidder_credit: Box<Account<'info, TokenAccount>>,
     /// SPL Token.
     pub token_program: Program<'info, Token>,
-    /// Associated token program.
-    pub associated_token_program: Program<'info, AssociatedToken>,
     /// System program.
     pub system_program: Program<'info, System>,
 }
@@ -78,21 +79,22 @@ pub fn handler(ctx: Context<Bid>, amount: u64) -> Result<()> {
     let end_ts = listing.end_ts;
     let (item_mint, bump) = (listing.item_mint, [listing.bump]);
 
-    // Take the new bid, then refund the old one from the escrow.
+    // Take the new bid, then move the old one from the escrow to the previous bidder's credits.
+    let a = &ctx.accounts;
     super::pay(
-        &ctx.accounts.token_program,
-        &ctx.accounts.bidder_currency,
-        &ctx.accounts.bid_escrow,
-        &ctx.accounts.bidder.to_account_info(),
+        &a.token_program,
+        &a.bidder_currency.to_account_info(),
+        &a.bid_escrow.to_account_info(),
+        &a.bidder.to_account_info(),
         &[],
         amount,
     )?;
     let seeds = super::listing_seeds(&item_mint, &bump);
     super::pay(
-        &ctx.accounts.token_program,
-        &ctx.accounts.bid_escrow,
-        &ctx.accounts.previous_bidder_currency,
-        &ctx.accounts.listing.to_account_info(),
+        &a.token_program,
+        &a.bid_escrow.to_account_info(),
+        &a.previous_bidder_credit.to_account_info(),
+        &a.listing.to_account_info(),
         &[&seeds],
         previous_amount,
     )?;

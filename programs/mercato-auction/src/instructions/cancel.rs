@@ -2,13 +2,15 @@
 
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
-use anchor_spl::token::{Token, TokenAccount};
-use anchor_spl::token_interface::{Mint as MintI, TokenAccount as TokenAccountI, TokenInterface};
+use anchor_spl::token::{Mint, Token, TokenAccount};
+use anchor_spl::token_interface::{Mint as MintI, Token2022, TokenAccount as TokenAccountI};
+use mercato_token::constants::CONFIG_SEED;
+use mercato_token::state::EconomyConfig;
 
 use crate::constants::*;
 use crate::error::AuctionError;
 use crate::events::ListingCancelled;
-use crate::state::Listing;
+use crate::state::{House, Listing};
 
 /// Accounts of `cancel`.
 #[derive(Accounts)]
@@ -16,6 +18,15 @@ pub struct Cancel<'info> {
     /// The seller.
     #[account(mut)]
     pub seller: Signer<'info>,
+    /// The economy config (names the currency).
+    #[account(seeds = [CONFIG_SEED], bump = economy_config.bump, seeds::program = mercato_token::ID)]
+    pub economy_config: Box<Account<'info, EconomyConfig>>,
+    /// The currency mint.
+    #[account(address = economy_config.mint)]
+    pub currency_mint: Box<Account<'info, Mint>>,
+    /// The house (owns credit accounts).
+    #[account(seeds = [HOUSE_SEED], bump = house.bump)]
+    pub house: Box<Account<'info, House>>,
     /// The listing, closed to the seller.
     #[account(
         mut,
@@ -37,6 +48,17 @@ pub struct Cancel<'info> {
         associated_token::token_program = item_token_program
     )]
     pub seller_item: Box<InterfaceAccount<'info, TokenAccountI>>,
+    /// Receives anything sent into the bid escrow.
+    #[account(
+        init_if_needed,
+        payer = seller,
+        seeds = [CREDIT_SEED, seller.key().as_ref()],
+        bump,
+        token::mint = currency_mint,
+        token::authority = house,
+        token::token_program = token_program
+    )]
+    pub seller_credit: Box<Account<'info, TokenAccount>>,
     /// The item escrow.
     #[account(mut, seeds = [ITEM_ESCROW_SEED, listing.key().as_ref()], bump)]
     pub item_escrow: Box<InterfaceAccount<'info, TokenAccountI>>,
@@ -45,8 +67,8 @@ pub struct Cancel<'info> {
     pub bid_escrow: Box<Account<'info, TokenAccount>>,
     /// SPL Token (currency).
     pub token_program: Program<'info, Token>,
-    /// The item's token program.
-    pub item_token_program: Interface<'info, TokenInterface>,
+    /// Token-2022 (items).
+    pub item_token_program: Program<'info, Token2022>,
     /// Associated token program.
     pub associated_token_program: Program<'info, AssociatedToken>,
     /// System program.
@@ -68,6 +90,7 @@ pub fn handler(ctx: Context<Cancel>) -> Result<()> {
         &a.item_token_program,
         &a.item_escrow,
         &a.bid_escrow,
+        &a.seller_credit,
         &a.seller.to_account_info(),
         &listing_info,
         signer,

@@ -2,9 +2,9 @@
 
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
-use anchor_spl::token_interface::{
-    self, Mint as MintI, TokenAccount as TokenAccountI, TokenInterface, TransferChecked,
-};
+use anchor_spl::token_interface::{self, Mint as MintI, Token2022, TokenAccount as TokenAccountI, TransferChecked};
+use mercato_items::constants::ITEM_SEED;
+use mercato_items::state::Item;
 use mercato_token::constants::CONFIG_SEED;
 use mercato_token::state::EconomyConfig;
 
@@ -31,6 +31,10 @@ pub struct CreateListing<'info> {
     /// The item.
     #[account(mint::token_program = item_token_program)]
     pub item_mint: Box<InterfaceAccount<'info, MintI>>,
+    /// The item's record in the items program: only Mercato items (supply 1, no mint or freeze authority, no
+    /// delegate extension) can be listed, so nothing can add to, freeze or pull from the escrow.
+    #[account(seeds = [ITEM_SEED, item_mint.key().as_ref()], bump = item_record.bump, seeds::program = mercato_items::ID)]
+    pub item_record: Box<Account<'info, Item>>,
     /// The seller's account holding the item.
     #[account(mut, token::mint = item_mint, token::authority = seller, token::token_program = item_token_program)]
     pub seller_item: Box<InterfaceAccount<'info, TokenAccountI>>,
@@ -61,8 +65,8 @@ pub struct CreateListing<'info> {
     pub bid_escrow: Box<Account<'info, TokenAccount>>,
     /// SPL Token (currency).
     pub token_program: Program<'info, Token>,
-    /// The item's token program (Token-2022 for Mercato items).
-    pub item_token_program: Interface<'info, TokenInterface>,
+    /// Token-2022 (the items' token program).
+    pub item_token_program: Program<'info, Token2022>,
     /// System program.
     pub system_program: Program<'info, System>,
 }

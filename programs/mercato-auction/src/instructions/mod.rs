@@ -8,6 +8,7 @@ pub mod cancel;
 pub mod create_listing;
 pub mod init_house;
 pub mod settle;
+pub mod withdraw_credits;
 
 pub use bid::*;
 pub use buy::*;
@@ -15,12 +16,11 @@ pub use cancel::*;
 pub use create_listing::*;
 pub use init_house::*;
 pub use settle::*;
+pub use withdraw_credits::*;
 
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, CloseAccount, Token, TokenAccount, Transfer};
-use anchor_spl::token_interface::{
-    self, Mint as MintI, TokenAccount as TokenAccountI, TokenInterface, TransferChecked,
-};
+use anchor_spl::token::{self, CloseAccount, Token, TokenAccount, Transfer, accessor};
+use anchor_spl::token_interface::{self, Mint as MintI, Token2022, TokenAccount as TokenAccountI, TransferChecked};
 use mercato_items::state::ItemsConfig;
 
 use crate::constants::*;
@@ -58,11 +58,9 @@ pub fn split(price: u64, fee_bps: u16, royalty_bps: u16) -> (u64, u64, u64) {
     (fee, royalty, price - fee - royalty)
 }
 
-/// The royalty rate for an item: the collection's rate, capped by the live economy cap, when the item is a Mercato
-/// item (its record PDA exists in the items program); zero for any other NFT.
-pub fn royalty_bps(item_record: &AccountInfo, items_config: &ItemsConfig, cap_bps: u16) -> u16 {
-    let is_mercato_item = item_record.owner == &mercato_items::ID && !item_record.data_is_empty();
-    if is_mercato_item { items_config.royalty_bps.min(cap_bps) } else { 0 }
+/// The royalty rate of a Mercato item: the collection's rate, capped by the live economy cap.
+pub fn royalty_bps(items_config: &ItemsConfig, cap_bps: u16) -> u16 {
+    items_config.royalty_bps.min(cap_bps)
 }
 
 /// Checks that `mint` is an NFT: 0 decimals, supply 1.
@@ -79,8 +77,8 @@ pub fn listing_seeds<'a>(item_mint: &'a Pubkey, bump: &'a [u8; 1]) -> [&'a [u8];
 /// Moves currency `amount` from `from` (owned by `authority`) to `to`, signed by `seeds` when the authority is a PDA.
 pub fn pay<'info>(
     token_program: &Program<'info, Token>,
-    from: &Account<'info, TokenAccount>,
-    to: &Account<'info, TokenAccount>,
+    from: &AccountInfo<'info>,
+    to: &AccountInfo<'info>,
     authority: &AccountInfo<'info>,
     seeds: &[&[&[u8]]],
     amount: u64,
@@ -91,21 +89,22 @@ pub fn pay<'info>(
     token::transfer(
         CpiContext::new_with_signer(
             token_program.key(),
-            Transfer { from: from.to_account_info(), to: to.to_account_info(), authority: authority.clone() },
+            Transfer { from: from.clone(), to: to.clone(), authority: authority.clone() },
             seeds,
         ),
         amount,
     )
 }
 
-/// Where a sale's money goes.
+/// Where a sale's money goes: the program-owned treasury and the seller's and creator's credit accounts, so no
+/// party can refuse a payment and block the sale.
 pub struct SalePayees<'a, 'info> {
     /// Receives the fee.
     pub treasury: &'a Account<'info, TokenAccount>,
     /// Receives the royalty.
-    pub creator: &'a Account<'info, TokenAccount>,
+    pub creator_credit: &'a Account<'info, TokenAccount>,
     /// Receives the rest.
-    pub seller: &'a Account<'info, TokenAccount>,
+    pub seller_credit: &'a Account<'info, TokenAccount>,
 }
 
 /// Splits `price` with the live fee and royalty rates and pays the three parties from `from` (owned by
@@ -113,7 +112,7 @@ pub struct SalePayees<'a, 'info> {
 #[allow(clippy::too_many_arguments)] // one argument per account the split touches
 pub fn pay_sale<'info>(
     token_program: &Program<'info, Token>,
-    from: &Account<'info, TokenAccount>,
+    from: &AccountInfo<'info>,
     authority: &AccountInfo<'info>,
     seeds: &[&[&[u8]]],
     payees: SalePayees<'_, 'info>,
@@ -122,15 +121,15 @@ pub fn pay_sale<'info>(
     royalty_bps: u16,
 ) -> Result<(u64, u64)> {
     let (fee, royalty, proceeds) = split(price, market.market_fee_bps, royalty_bps);
-    pay(token_program, from, payees.treasury, authority, seeds, fee)?;
-    pay(token_program, from, payees.creator, authority, seeds, royalty)?;
-    pay(token_program, from, payees.seller, authority, seeds, proceeds)?;
+    pay(token_program, from, &payees.treasury.to_account_info(), authority, seeds, fee)?;
+    pay(token_program, from, &payees.creator_credit.to_account_info(), authority, seeds, royalty)?;
+    pay(token_program, from, &payees.seller_credit.to_account_info(), authority, seeds, proceeds)?;
     Ok((fee, royalty))
 }
 
 /// Moves the escrowed item to `to`, signed by the listing.
 pub fn release_item<'info>(
-    item_token_program: &Interface<'info, TokenInterface>,
+    item_token_program: &Program<'info, Token2022>,
     item_escrow: &InterfaceAccount<'info, TokenAccountI>,
     item_mint: &InterfaceAccount<'info, MintI>,
     to: &InterfaceAccount<'info, TokenAccountI>,
@@ -153,16 +152,24 @@ pub fn release_item<'info>(
     )
 }
 
-/// Closes the listing's two escrow accounts (both empty by now) and returns their rent to `seller`.
+/// Closes the listing's escrows and returns their rent to `seller`. Anybody can send currency into the bid escrow;
+/// whatever is left there once the sale is paid goes to the seller's credits first, so a stray deposit cannot make
+/// the close (and with it the settlement) fail. Items cannot be added to the item escrow: a Mercato item has a
+/// supply of 1 and no mint authority.
+#[allow(clippy::too_many_arguments)] // one argument per account the close touches
 pub fn close_escrows<'info>(
     token_program: &Program<'info, Token>,
-    item_token_program: &Interface<'info, TokenInterface>,
+    item_token_program: &Program<'info, Token2022>,
     item_escrow: &InterfaceAccount<'info, TokenAccountI>,
     bid_escrow: &Account<'info, TokenAccount>,
+    seller_credit: &Account<'info, TokenAccount>,
     seller: &AccountInfo<'info>,
     listing: &AccountInfo<'info>,
     seeds: &[&[&[u8]]],
 ) -> Result<()> {
+    let escrow = bid_escrow.to_account_info();
+    let stray = accessor::amount(&escrow)?;
+    pay(token_program, &escrow, &seller_credit.to_account_info(), listing, seeds, stray)?;
     token_interface::close_account(CpiContext::new_with_signer(
         item_token_program.key(),
         token_interface::CloseAccount {
@@ -174,7 +181,7 @@ pub fn close_escrows<'info>(
     ))?;
     token::close_account(CpiContext::new_with_signer(
         token_program.key(),
-        CloseAccount { account: bid_escrow.to_account_info(), destination: seller.clone(), authority: listing.clone() },
+        CloseAccount { account: escrow, destination: seller.clone(), authority: listing.clone() },
         seeds,
     ))
 }

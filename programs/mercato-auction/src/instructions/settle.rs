@@ -3,8 +3,8 @@
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token::{Mint, Token, TokenAccount};
-use anchor_spl::token_interface::{Mint as MintI, TokenAccount as TokenAccountI, TokenInterface};
-use mercato_items::constants::{ITEM_SEED, ITEMS_CONFIG_SEED};
+use anchor_spl::token_interface::{Mint as MintI, Token2022, TokenAccount as TokenAccountI};
+use mercato_items::constants::ITEMS_CONFIG_SEED;
 use mercato_items::state::ItemsConfig;
 use mercato_token::constants::CONFIG_SEED;
 use mercato_token::state::EconomyConfig;
@@ -12,12 +12,12 @@ use mercato_token::state::EconomyConfig;
 use crate::constants::*;
 use crate::error::AuctionError;
 use crate::events::{AuctionUnsold, Sale};
-use crate::state::{Listing, ListingKind};
+use crate::state::{House, Listing, ListingKind};
 
 /// Accounts of `settle`.
 #[derive(Accounts)]
 pub struct Settle<'info> {
-    /// Whoever settles; pays for any associated account that does not exist yet.
+    /// Whoever settles; pays for any account that does not exist yet.
     #[account(mut)]
     pub payer: Signer<'info>,
     /// The economy config (fee, royalty cap, treasury).
@@ -26,6 +26,9 @@ pub struct Settle<'info> {
     /// The currency mint.
     #[account(address = economy_config.mint)]
     pub currency_mint: Box<Account<'info, Mint>>,
+    /// The house (owns credit accounts).
+    #[account(seeds = [HOUSE_SEED], bump = house.bump)]
+    pub house: Box<Account<'info, House>>,
     /// The listing, closed to the seller.
     #[account(
         mut,
@@ -36,22 +39,23 @@ pub struct Settle<'info> {
         close = seller
     )]
     pub listing: Box<Account<'info, Listing>>,
-    /// CHECK: the listing's seller (has_one); receives the proceeds' account rent refunds.
+    /// CHECK: the listing's seller (has_one); receives the rent of the closed accounts.
     #[account(mut)]
     pub seller: UncheckedAccount<'info>,
-    /// The seller's currency account.
+    /// The seller's credit account (proceeds).
     #[account(
         init_if_needed,
         payer = payer,
-        associated_token::mint = currency_mint,
-        associated_token::authority = seller,
-        associated_token::token_program = token_program,
-        dup
+        seeds = [CREDIT_SEED, seller.key().as_ref()],
+        bump,
+        token::mint = currency_mint,
+        token::authority = house,
+        token::token_program = token_program
     )]
-    pub seller_currency: Box<Account<'info, TokenAccount>>,
+    pub seller_credit: Box<Account<'info, TokenAccount>>,
     /// CHECK: the high bidder, or the seller when there was no bid (checked in the handler).
     pub winner: UncheckedAccount<'info>,
-    /// Receives the item.
+    /// Receives the item (a Token-2022 associated account: its owner cannot be changed).
     #[account(
         init_if_needed,
         payer = payer,
@@ -68,33 +72,32 @@ pub struct Settle<'info> {
     /// The bid escrow.
     #[account(mut, seeds = [BID_ESCROW_SEED, listing.key().as_ref()], bump)]
     pub bid_escrow: Box<Account<'info, TokenAccount>>,
-    /// Receives the fee. Currency accounts of the sale may coincide (`dup`: the creator or the treasury owner may
-    /// sell); SPL token accounts are never written back by this program, so aliases are safe.
-    #[account(mut, address = economy_config.treasury, dup)]
+    /// Receives the fee: the program-owned treasury.
+    #[account(mut, address = economy_config.treasury)]
     pub treasury: Box<Account<'info, TokenAccount>>,
     /// The items config (royalty).
     #[account(seeds = [ITEMS_CONFIG_SEED], bump = items_config.bump, seeds::program = mercato_items::ID)]
     pub items_config: Box<Account<'info, ItemsConfig>>,
-    /// CHECK: the item's record PDA in the items program; it exists exactly when the item is a Mercato item.
-    #[account(seeds = [ITEM_SEED, item_mint.key().as_ref()], bump, seeds::program = mercato_items::ID)]
-    pub item_record: UncheckedAccount<'info>,
     /// CHECK: the collection's royalty receiver.
     #[account(address = items_config.royalty_receiver @ AuctionError::WrongCreator)]
     pub creator: UncheckedAccount<'info>,
-    /// The creator's currency account.
+    /// The creator's credit account (royalty). The same account as the seller's when the creator sells (`dup`):
+    /// SPL token accounts are never written back by this program, so the alias is safe.
     #[account(
         init_if_needed,
         payer = payer,
-        associated_token::mint = currency_mint,
-        associated_token::authority = creator,
-        associated_token::token_program = token_program,
+        seeds = [CREDIT_SEED, creator.key().as_ref()],
+        bump,
+        token::mint = currency_mint,
+        token::authority = house,
+        token::token_program = token_program,
         dup
     )]
-    pub creator_currency: Box<Account<'info, TokenAccount>>,
+    pub creator_credit: Box<Account<'info, TokenAccount>>,
     /// SPL Token (currency).
     pub token_program: Program<'info, Token>,
-    /// The item's token program.
-    pub item_token_program: Interface<'info, TokenInterface>,
+    /// Token-2022 (items).
+    pub item_token_program: Program<'info, Token2022>,
     /// Associated token program.
     pub associated_token_program: Program<'info, AssociatedToken>,
     /// System program.
@@ -119,18 +122,20 @@ pub fn handler(ctx: Context<Settle>) -> Result<()> {
     super::release_item(&a.item_token_program, &a.item_escrow, &a.item_mint, &a.winner_item, &listing_info, signer)?;
     if sold {
         let market = a.economy_config.market;
-        let royalty_bps = super::royalty_bps(&a.item_record, &a.items_config, market.royalty_cap_bps);
-        let payees =
-            super::SalePayees { treasury: &a.treasury, creator: &a.creator_currency, seller: &a.seller_currency };
+        let payees = super::SalePayees {
+            treasury: &a.treasury,
+            creator_credit: &a.creator_credit,
+            seller_credit: &a.seller_credit,
+        };
         let (fee, royalty) = super::pay_sale(
             &a.token_program,
-            &a.bid_escrow,
+            &a.bid_escrow.to_account_info(),
             &listing_info,
             signer,
             payees,
             listing.high_bid,
             &market,
-            royalty_bps,
+            super::royalty_bps(&a.items_config, market.royalty_cap_bps),
         )?;
         mercato_program_log::emit_event!(Sale {
             id: listing.id,
@@ -151,6 +156,7 @@ pub fn handler(ctx: Context<Settle>) -> Result<()> {
         &a.item_token_program,
         &a.item_escrow,
         &a.bid_escrow,
+        &a.seller_credit,
         &a.seller.to_account_info(),
         &listing_info,
         signer,

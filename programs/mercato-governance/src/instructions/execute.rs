@@ -41,7 +41,7 @@ pub fn handler(ctx: Context<Execute>) -> Result<()> {
     let p = &mut ctx.accounts.proposal;
     require!(p.status == ProposalStatus::Active, GovernanceError::NotActive);
     require!(now >= p.executable_ts, GovernanceError::HoldUpNotOver);
-    require!(p.turnout() >= p.quorum_votes, GovernanceError::QuorumNotReached);
+    require!(p.quorum_votes_cast() >= p.quorum_votes, GovernanceError::QuorumNotReached);
     require!(p.passed(), GovernanceError::NotApproved);
     p.status = ProposalStatus::Executed;
     let change = p.change;

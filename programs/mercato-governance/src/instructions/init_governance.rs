@@ -28,14 +28,20 @@ pub struct GovernanceParams {
 /// Accounts of `init_governance`.
 #[derive(Accounts)]
 pub struct InitGovernance<'info> {
-    /// Pays for the accounts.
+    /// Pays for the accounts: the economy config's current authority, so nobody can front-run the deployer with
+    /// settings of their own before the economy is handed to this governance.
     #[account(mut)]
     pub payer: Signer<'info>,
     /// Governance settings.
     #[account(init, payer = payer, space = 8 + Governance::INIT_SPACE, seeds = [GOVERNANCE_SEED], bump)]
     pub governance: Box<Account<'info, Governance>>,
     /// The economy config (names the mint).
-    #[account(seeds = [CONFIG_SEED], bump = economy_config.bump, seeds::program = mercato_token::ID)]
+    #[account(
+        seeds = [CONFIG_SEED],
+        bump = economy_config.bump,
+        seeds::program = mercato_token::ID,
+        constraint = economy_config.authority == payer.key() @ GovernanceError::NotEconomyAuthority
+    )]
     pub economy_config: Box<Account<'info, EconomyConfig>>,
     /// The currency mint.
     #[account(address = economy_config.mint)]

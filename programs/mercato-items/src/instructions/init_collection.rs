@@ -39,7 +39,9 @@ pub struct InitCollection<'info> {
     /// The items config.
     #[account(init, payer = authority, space = 8 + ItemsConfig::INIT_SPACE, seeds = [ITEMS_CONFIG_SEED], bump)]
     pub config: Box<Account<'info, ItemsConfig>>,
-    /// The currency program's economy config (royalty cap).
+    /// The currency program's economy config (royalty cap). Its authority must sign, so nobody can front-run the
+    /// deployer and create the collection with a minter and royalty of their own.
+    #[account(constraint = economy_config.authority == authority.key() @ ItemsError::NotEconomyAuthority)]
     pub economy_config: Box<Account<'info, EconomyConfig>>,
     /// The collection mint: a Token-2022 group whose metadata lives in the mint itself.
     #[account(

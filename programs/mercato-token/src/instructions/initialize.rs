@@ -25,8 +25,6 @@ pub struct InitializeParams {
     pub market: MarketParams,
     /// The game server (reward role).
     pub game_server: Pubkey,
-    /// Token account receiving market fees.
-    pub treasury: Pubkey,
 }
 
 /// Accounts of `initialize`.
@@ -51,6 +49,9 @@ pub struct Initialize<'info> {
         token::authority = config
     )]
     pub rewards_vault: Account<'info, TokenAccount>,
+    /// The treasury: receives market fees; owned by the config PDA, so it cannot be closed or re-assigned.
+    #[account(init, payer = authority, seeds = [TREASURY_SEED], bump, token::mint = mint, token::authority = config)]
+    pub treasury: Account<'info, TokenAccount>,
     /// SPL Token.
     pub token_program: Program<'info, Token>,
     /// System program.
@@ -69,11 +70,12 @@ pub fn handler(ctx: Context<Initialize>, params: InitializeParams) -> Result<()>
     config.bump = ctx.bumps.config;
     config.mint_bump = ctx.bumps.mint;
     config.rewards_vault_bump = ctx.bumps.rewards_vault;
+    config.treasury_bump = ctx.bumps.treasury;
     config.genesis_minted = false;
     config.authority = ctx.accounts.authority.key();
     config.game_server = params.game_server;
     config.mint = ctx.accounts.mint.key();
-    config.treasury = params.treasury;
+    config.treasury = ctx.accounts.treasury.key();
     config.rewards_vault = ctx.accounts.rewards_vault.key();
     config.cap = params.cap;
     config.emission_rate = params.emission_rate;

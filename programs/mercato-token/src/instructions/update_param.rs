@@ -94,15 +94,6 @@ pub fn apply(config: &mut EconomyConfig, change: ParamChange) -> Result<()> {
             config.daily_reward_cap = v;
             ("dailyRewardCap", old, v)
         }
-        ParamChange::Treasury(address) => {
-            mercato_program_log::emit_event!(AddressChanged {
-                name: "treasury".into(),
-                old_value: config.treasury,
-                new_value: address
-            });
-            config.treasury = address;
-            return Ok(());
-        }
         ParamChange::GameServer(address) => {
             mercato_program_log::emit_event!(AddressChanged {
                 name: "gameServer".into(),
