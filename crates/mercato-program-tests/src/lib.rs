@@ -2,11 +2,12 @@
 //!
 //! Tests are written against [`Harness`], which drives any [`Backend`]. The native backend ([`native`]) runs the
 //! programs compiled for the host inside `solana-program-test`'s real bank, with the real BPF SPL Token,
-//! Token-2022 and associated-token programs. An SBF backend (LiteSVM running the programs' `.so` files) plugs into
-//! the same trait, so one test suite runs against both.
+//! Token-2022 and associated-token programs. The SBF backend ([`sbf`]) runs the programs' SBPF builds in LiteSVM.
+//! Test files write each test once, generic over the backend, and [`on_both_backends!`] runs it on both.
 
 pub mod fixtures;
 pub mod native;
+pub mod sbf;
 
 use anchor_lang::{AccountDeserialize, prelude::Pubkey};
 use anchor_spl::token::TokenAccount;
@@ -162,4 +163,32 @@ impl<B: Backend> Harness<B> {
         self.must(&[ix], &[]);
         anchor_spl::associated_token::get_associated_token_address(owner, mint)
     }
+}
+
+/// A harness over the native backend.
+pub fn native_harness() -> Harness<native::NativeBackend> {
+    Harness::new(native::NativeBackend::start())
+}
+
+/// A harness over the SBF backend, or `None` (with a loud warning) when `MERCATO_SKIP_SBF=1` opted out of SBF.
+pub fn sbf_harness() -> Option<Harness<sbf::SbfBackend>> {
+    if std::env::var("MERCATO_SKIP_SBF").as_deref() == Ok("1") {
+        eprintln!("WARNING: MERCATO_SKIP_SBF=1: this test did NOT run on the SBF build");
+        return None;
+    }
+    Some(Harness::new(sbf::SbfBackend::start()))
+}
+
+/// Runs each listed test function (`fn name<B: Backend>(h: Harness<B>)`) as two tests: `native::name` (host build in
+/// solana-program-test) and `sbf::name` (SBPF build in LiteSVM).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod native {
+            $(#[test] fn $name() { super::$name($crate::native_harness()) })*
+        }
+        mod sbf {
+            $(#[test] fn $name() { if let Some(h) = $crate::sbf_harness() { super::$name(h) } })*
+        }
+    };
 }

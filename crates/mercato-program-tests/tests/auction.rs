@@ -3,41 +3,28 @@
 
 use anchor_lang::error::ErrorCode as Anchor;
 use mercato_program_tests::fixtures::{MRC, Market};
-use mercato_program_tests::{Harness, native::NativeBackend};
+use mercato_program_tests::{Backend, Harness};
 use mercato_solana_client::auction::{self, AuctionError, Listing, ListingKind, events as ev};
 use mercato_solana_client::events::decode_one;
 use mercato_solana_client::{items, token};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-fn harness() -> Harness<NativeBackend> {
-    Harness::new(NativeBackend::start())
-}
-
 fn code(e: AuctionError) -> u32 {
     e.into()
 }
 
-fn item_balance(
-    h: &mut Harness<NativeBackend>,
+fn item_balance<B: Backend>(
+    h: &mut Harness<B>,
     owner: &anchor_lang::prelude::Pubkey,
     mint: &anchor_lang::prelude::Pubkey,
 ) -> u64 {
     use anchor_spl::token_2022::spl_token_2022::{extension::StateWithExtensions, state::Account};
-    match h.backend_account(&items::item_account(owner, mint)) {
-        Some(data) => StateWithExtensions::<Account>::unpack(&data).map(|a| a.base.amount).unwrap_or(0),
-        None => 0,
-    }
-}
-
-trait RawData {
-    fn backend_account(&mut self, address: &anchor_lang::prelude::Pubkey) -> Option<Vec<u8>>;
-}
-
-impl RawData for Harness<NativeBackend> {
-    fn backend_account(&mut self, address: &anchor_lang::prelude::Pubkey) -> Option<Vec<u8>> {
-        use mercato_program_tests::Backend;
-        self.backend.account(address).filter(|a| a.lamports > 0).map(|a| a.data)
+    match h.backend.account(&items::item_account(owner, mint)) {
+        Some(a) if a.lamports > 0 => {
+            StateWithExtensions::<Account>::unpack(&a.data).map(|s| s.base.amount).unwrap_or(0)
+        }
+        _ => 0,
     }
 }
 
@@ -47,7 +34,7 @@ struct English {
     mint: anchor_lang::prelude::Pubkey,
 }
 
-fn english(h: &mut Harness<NativeBackend>, reserve: u64, duration: u32) -> English {
+fn english<B: Backend>(h: &mut Harness<B>, reserve: u64, duration: u32) -> English {
     let market = Market::start(h, 10_000_000 * MRC);
     let seller = market.player(h, 0);
     let mint = market.item(h, &seller.pubkey());
@@ -56,9 +43,7 @@ fn english(h: &mut Harness<NativeBackend>, reserve: u64, duration: u32) -> Engli
     English { market, seller, mint }
 }
 
-#[test]
-fn english_auction_from_listing_to_settlement() {
-    let mut h = harness();
+fn english_auction_from_listing_to_settlement<B: Backend>(mut h: Harness<B>) {
     let start = h.now();
     let market = Market::start(&mut h, 10_000_000 * MRC);
     let seller = market.player(&mut h, 0);
@@ -108,9 +93,7 @@ fn english_auction_from_listing_to_settlement() {
     assert!(h.send(&[auction::settle(settler.pubkey(), mint, bob.pubkey(), parties)], &[&settler]).is_err());
 }
 
-#[test]
-fn late_bids_extend_the_auction() {
-    let mut h = harness();
+fn late_bids_extend_the_auction<B: Backend>(mut h: Harness<B>) {
     let e = english(&mut h, MRC, 3_600);
     let listing: Listing = h.read(&auction::listing_address(&e.mint));
     let alice = e.market.player(&mut h, 100 * MRC);
@@ -126,9 +109,7 @@ fn late_bids_extend_the_auction() {
     h.must(&[auction::bid(alice.pubkey(), e.mint, 3 * MRC, Some(bob.pubkey()))], &[&alice]);
 }
 
-#[test]
-fn bidding_rules() {
-    let mut h = harness();
+fn bidding_rules<B: Backend>(mut h: Harness<B>) {
     let e = english(&mut h, 10 * MRC, 3_600);
     let alice = e.market.player(&mut h, 100 * MRC);
     let bob = e.market.player(&mut h, 100 * MRC);
@@ -155,9 +136,7 @@ fn bidding_rules() {
     );
 }
 
-#[test]
-fn refunds_go_to_credits_that_only_the_owner_withdraws_anywhere() {
-    let mut h = harness();
+fn refunds_go_to_credits_that_only_the_owner_withdraws_anywhere<B: Backend>(mut h: Harness<B>) {
     let e = english(&mut h, MRC, 3_600);
     let alice = e.market.player(&mut h, 10 * MRC);
     let bob = e.market.player(&mut h, 10 * MRC);
@@ -200,9 +179,7 @@ fn refunds_go_to_credits_that_only_the_owner_withdraws_anywhere() {
     assert_eq!(h.token_balance(&credit), 0);
 }
 
-#[test]
-fn currency_sent_into_a_bid_escrow_cannot_block_the_sale() {
-    let mut h = harness();
+fn currency_sent_into_a_bid_escrow_cannot_block_the_sale<B: Backend>(mut h: Harness<B>) {
     let e = english(&mut h, MRC, 3_600);
     let alice = e.market.player(&mut h, 10 * MRC);
     h.must(&[auction::bid(alice.pubkey(), e.mint, 5 * MRC, None)], &[&alice]);
@@ -226,9 +203,7 @@ fn currency_sent_into_a_bid_escrow_cannot_block_the_sale() {
     assert_eq!(h.token_balance(&auction::credit_address(&e.seller.pubkey())), 4_625_000_001);
 }
 
-#[test]
-fn settlement_rules() {
-    let mut h = harness();
+fn settlement_rules<B: Backend>(mut h: Harness<B>) {
     let e = english(&mut h, MRC, 3_600);
     let parties = e.market.parties(e.seller.pubkey());
     let alice = e.market.player(&mut h, 10 * MRC);
@@ -259,9 +234,7 @@ fn settlement_rules() {
     h.must(&[auction::settle(payer, e.mint, alice.pubkey(), parties)], &[]);
 }
 
-#[test]
-fn unsold_auction_returns_the_item() {
-    let mut h = harness();
+fn unsold_auction_returns_the_item<B: Backend>(mut h: Harness<B>) {
     let e = english(&mut h, MRC, 3_600);
     h.warp(3_600);
     let payer = h.payer();
@@ -270,9 +243,7 @@ fn unsold_auction_returns_the_item() {
     assert_eq!(item_balance(&mut h, &e.seller.pubkey(), &e.mint), 1);
 }
 
-#[test]
-fn dutch_price_decays_and_the_first_buyer_wins() {
-    let mut h = harness();
+fn dutch_price_decays_and_the_first_buyer_wins<B: Backend>(mut h: Harness<B>) {
     let market = Market::start(&mut h, 10_000_000 * MRC);
     let seller = market.player(&mut h, 0);
     let mint = market.item(&mut h, &seller.pubkey());
@@ -298,9 +269,7 @@ fn dutch_price_decays_and_the_first_buyer_wins() {
     assert!(h.send(&[auction::buy(second.pubkey(), mint, 1_000 * MRC, parties)], &[&second]).is_err(), "sold once");
 }
 
-#[test]
-fn fixed_price_sale_and_its_rules() {
-    let mut h = harness();
+fn fixed_price_sale_and_its_rules<B: Backend>(mut h: Harness<B>) {
     let market = Market::start(&mut h, 10_000_000 * MRC);
     let seller = market.player(&mut h, 10 * MRC);
     let mint = market.item(&mut h, &seller.pubkey());
@@ -322,9 +291,7 @@ fn fixed_price_sale_and_its_rules() {
     assert_eq!(h.token_balance(&auction::credit_address(&seller.pubkey())), 37 * MRC);
 }
 
-#[test]
-fn listing_rules() {
-    let mut h = harness();
+fn listing_rules<B: Backend>(mut h: Harness<B>) {
     let market = Market::start(&mut h, 10_000_000 * MRC);
     let seller = market.player(&mut h, 0);
     let mint = market.item(&mut h, &seller.pubkey());
@@ -348,9 +315,7 @@ fn listing_rules() {
     h.must_fail_with(&[outside], &[&rich], Anchor::AccountNotInitialized.into());
 }
 
-#[test]
-fn cancel_rules() {
-    let mut h = harness();
+fn cancel_rules<B: Backend>(mut h: Harness<B>) {
     let e = english(&mut h, MRC, 3_600);
     let stranger = e.market.player(&mut h, 0);
     h.must_fail_with(&[auction::cancel(stranger.pubkey(), e.mint)], &[&stranger], Anchor::ConstraintHasOne.into());
@@ -365,9 +330,7 @@ fn cancel_rules() {
     h.must_fail_with(&[auction::cancel(e.seller.pubkey(), e.mint)], &[&e.seller], code(AuctionError::HasBids));
 }
 
-#[test]
-fn a_lower_royalty_cap_applies_at_sale_time() {
-    let mut h = harness();
+fn a_lower_royalty_cap_applies_at_sale_time<B: Backend>(mut h: Harness<B>) {
     let market = Market::start(&mut h, 10_000_000 * MRC);
     let seller = market.player(&mut h, 0);
     let mint = market.item(&mut h, &seller.pubkey());
@@ -380,9 +343,7 @@ fn a_lower_royalty_cap_applies_at_sale_time() {
     assert_eq!(sale.royalty, 2 * MRC, "5% collection royalty capped to 2% by governance");
 }
 
-#[test]
-fn the_creator_sells_and_a_bidder_raises_their_own_bid() {
-    let mut h = harness();
+fn the_creator_sells_and_a_bidder_raises_their_own_bid<B: Backend>(mut h: Harness<B>) {
     let market = Market::start(&mut h, 10_000_000 * MRC);
     // The creator (royalty receiver) sells: seller and creator currency accounts are the same account.
     let creator = market.collection.creator.insecure_clone();
@@ -403,7 +364,7 @@ fn the_creator_sells_and_a_bidder_raises_their_own_bid() {
 }
 
 /// A Token-2022 NFT (0 decimals, supply 1) that is not a Mercato item.
-fn foreign_nft(h: &mut Harness<NativeBackend>, owner: &anchor_lang::prelude::Pubkey) -> anchor_lang::prelude::Pubkey {
+fn foreign_nft<B: Backend>(h: &mut Harness<B>, owner: &anchor_lang::prelude::Pubkey) -> anchor_lang::prelude::Pubkey {
     use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account;
     use anchor_spl::token_2022::spl_token_2022::instruction::{initialize_mint2, mint_to};
     let mint = Keypair::new();
@@ -422,3 +383,19 @@ fn foreign_nft(h: &mut Harness<NativeBackend>, owner: &anchor_lang::prelude::Pub
     h.must(&[create, init, ata, one], &[&mint]);
     mint.pubkey()
 }
+
+mercato_program_tests::on_both_backends!(
+    english_auction_from_listing_to_settlement,
+    late_bids_extend_the_auction,
+    bidding_rules,
+    refunds_go_to_credits_that_only_the_owner_withdraws_anywhere,
+    currency_sent_into_a_bid_escrow_cannot_block_the_sale,
+    settlement_rules,
+    unsold_auction_returns_the_item,
+    dutch_price_decays_and_the_first_buyer_wins,
+    fixed_price_sale_and_its_rules,
+    listing_rules,
+    cancel_rules,
+    a_lower_royalty_cap_applies_at_sale_time,
+    the_creator_sells_and_a_bidder_raises_their_own_bid,
+);

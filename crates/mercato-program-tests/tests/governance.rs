@@ -2,7 +2,7 @@
 //! CPI into the currency program, and the sale after it paying the new fee.
 
 use mercato_program_tests::fixtures::{Dao, MRC};
-use mercato_program_tests::{Harness, native::NativeBackend};
+use mercato_program_tests::{Backend, Harness};
 use mercato_solana_client::auction;
 use mercato_solana_client::events::decode_one;
 use mercato_solana_client::governance::{
@@ -11,10 +11,6 @@ use mercato_solana_client::governance::{
 use mercato_solana_client::token::{self, EconomyConfig, ParamChange};
 use solana_signer::Signer;
 
-fn harness() -> Harness<NativeBackend> {
-    Harness::new(NativeBackend::start())
-}
-
 fn code(e: GovernanceError) -> u32 {
     e.into()
 }
@@ -22,9 +18,7 @@ fn code(e: GovernanceError) -> u32 {
 /// 10,000,000 MRC supply: quorum (4%) is 400,000 MRC.
 const SUPPLY: u64 = 10_000_000 * MRC;
 
-#[test]
-fn lifecycle_changes_the_market_fee_and_the_next_sale_pays_it() {
-    let mut h = harness();
+fn lifecycle_changes_the_market_fee_and_the_next_sale_pays_it<B: Backend>(mut h: Harness<B>) {
     let dao = Dao::start(&mut h, SUPPLY);
     let alice = dao.voter(&mut h, 300_000 * MRC, 300_000 * MRC);
     let bob = dao.voter(&mut h, 200_000 * MRC, 200_000 * MRC);
@@ -65,9 +59,7 @@ fn lifecycle_changes_the_market_fee_and_the_next_sale_pays_it() {
     assert_eq!(sale.fee, 5 * MRC);
 }
 
-#[test]
-fn deposits_are_locked_while_a_voted_proposal_is_open() {
-    let mut h = harness();
+fn deposits_are_locked_while_a_voted_proposal_is_open<B: Backend>(mut h: Harness<B>) {
     let dao = Dao::start(&mut h, SUPPLY);
     let alice = dao.voter(&mut h, 500_000 * MRC, 450_000 * MRC);
     h.must(&[governance::deposit(alice.pubkey(), 50_000 * MRC)], &[&alice]);
@@ -84,9 +76,7 @@ fn deposits_are_locked_while_a_voted_proposal_is_open() {
     assert_eq!(record.deposited, 0);
 }
 
-#[test]
-fn proposing_and_voting_rules() {
-    let mut h = harness();
+fn proposing_and_voting_rules<B: Backend>(mut h: Harness<B>) {
     let dao = Dao::start(&mut h, SUPPLY);
     let small = dao.voter(&mut h, 999 * MRC, 999 * MRC);
     let alice = dao.voter(&mut h, 100_000 * MRC, 100_000 * MRC);
@@ -109,14 +99,12 @@ fn proposing_and_voting_rules() {
     );
 }
 
-#[test]
-fn quorum_and_approval_decide() {
-    let mut h = harness();
+fn quorum_and_approval_decide<B: Backend>(mut h: Harness<B>) {
     let dao = Dao::start(&mut h, SUPPLY);
     let alice = dao.voter(&mut h, 300_000 * MRC, 300_000 * MRC);
     let bob = dao.voter(&mut h, 400_000 * MRC, 400_000 * MRC);
     let carol = dao.voter(&mut h, 200_000 * MRC, 200_000 * MRC);
-    let propose = |h: &mut Harness<NativeBackend>| {
+    let propose = |h: &mut Harness<B>| {
         let id = dao.next_id(h);
         h.must(&[governance::propose(alice.pubkey(), id, ParamChange::MarketFeeBps(100))], &[&alice]);
         id
@@ -141,9 +129,7 @@ fn quorum_and_approval_decide() {
     assert_eq!(h.read::<EconomyConfig>(&token::config_address()).market.market_fee_bps, 250);
 }
 
-#[test]
-fn only_the_economy_authority_sets_governance_up() {
-    let mut h = harness();
+fn only_the_economy_authority_sets_governance_up<B: Backend>(mut h: Harness<B>) {
     let market = mercato_program_tests::fixtures::Market::start(&mut h, SUPPLY);
     let squatter = h.funded_keypair(1);
     let params = mercato_program_tests::fixtures::governance_params();
@@ -156,9 +142,7 @@ fn only_the_economy_authority_sets_governance_up() {
     h.must(&[governance::init_governance(authority.pubkey(), params)], &[authority]);
 }
 
-#[test]
-fn out_of_bounds_changes_fail_at_execution() {
-    let mut h = harness();
+fn out_of_bounds_changes_fail_at_execution<B: Backend>(mut h: Harness<B>) {
     let dao = Dao::start(&mut h, SUPPLY);
     let alice = dao.voter(&mut h, 500_000 * MRC, 500_000 * MRC);
     let id = dao.next_id(&mut h);
@@ -169,9 +153,7 @@ fn out_of_bounds_changes_fail_at_execution() {
     assert_eq!(h.read::<Proposal>(&governance::proposal_address(id)).status, ProposalStatus::Active);
 }
 
-#[test]
-fn the_author_cancels_only_before_any_vote() {
-    let mut h = harness();
+fn the_author_cancels_only_before_any_vote<B: Backend>(mut h: Harness<B>) {
     let dao = Dao::start(&mut h, SUPPLY);
     let alice = dao.voter(&mut h, 100_000 * MRC, 100_000 * MRC);
     let bob = dao.voter(&mut h, 100_000 * MRC, 100_000 * MRC);
@@ -191,9 +173,7 @@ fn the_author_cancels_only_before_any_vote() {
     h.must_fail_with(&[governance::cancel(alice.pubkey(), second)], &[&alice], code(GovernanceError::CannotCancel));
 }
 
-#[test]
-fn emission_changes_through_governance_release_first() {
-    let mut h = harness();
+fn emission_changes_through_governance_release_first<B: Backend>(mut h: Harness<B>) {
     let dao = Dao::start(&mut h, SUPPLY);
     let alice = dao.voter(&mut h, 500_000 * MRC, 500_000 * MRC);
     let id = dao.next_id(&mut h);
@@ -205,3 +185,14 @@ fn emission_changes_through_governance_release_first() {
     assert!(h.token_balance(&token::rewards_vault_address()) > vault_before, "accrued emission released first");
     assert_eq!(h.read::<EconomyConfig>(&token::config_address()).emission_rate, 0);
 }
+
+mercato_program_tests::on_both_backends!(
+    lifecycle_changes_the_market_fee_and_the_next_sale_pays_it,
+    deposits_are_locked_while_a_voted_proposal_is_open,
+    proposing_and_voting_rules,
+    quorum_and_approval_decide,
+    only_the_economy_authority_sets_governance_up,
+    out_of_bounds_changes_fail_at_execution,
+    the_author_cancels_only_before_any_vote,
+    emission_changes_through_governance_release_first,
+);

@@ -8,15 +8,11 @@ use anchor_spl::token_2022::spl_token_2022::{
 };
 use anchor_spl::token_2022_extensions::spl_token_metadata_interface::state::TokenMetadata;
 use mercato_program_tests::fixtures::Collection;
-use mercato_program_tests::{Harness, native::NativeBackend};
+use mercato_program_tests::{Backend, Harness};
 use mercato_solana_client::events::decode_one;
 use mercato_solana_client::items::{self, ItemAttributes, ItemsConfig, ItemsError, ItemsRole, events as ev};
 use solana_signer::Signer;
 use spl_token_group_interface::state::{TokenGroup, TokenGroupMember};
-
-fn harness() -> Harness<NativeBackend> {
-    Harness::new(NativeBackend::start())
-}
 
 fn code(e: ItemsError) -> u32 {
     e.into()
@@ -24,9 +20,7 @@ fn code(e: ItemsError) -> u32 {
 
 const SWORD: ItemAttributes = ItemAttributes { class: 3, rarity: 4, power: 9_999 };
 
-#[test]
-fn collection_is_a_token_group_with_metadata() {
-    let mut h = harness();
+fn collection_is_a_token_group_with_metadata<B: Backend>(mut h: Harness<B>) {
     let c = Collection::start(&mut h, 0);
     let config: ItemsConfig = h.read(&items::config_address());
     assert_eq!(config.authority, c.authority.pubkey());
@@ -43,9 +37,7 @@ fn collection_is_a_token_group_with_metadata() {
     assert_eq!(metadata.symbol, "MITEM");
 }
 
-#[test]
-fn minted_item_is_an_ordinary_nft_with_attributes() {
-    let mut h = harness();
+fn minted_item_is_an_ordinary_nft_with_attributes<B: Backend>(mut h: Harness<B>) {
     let c = Collection::start(&mut h, 0);
     let player = h.funded_keypair(1);
     let id = 1;
@@ -89,9 +81,7 @@ fn minted_item_is_an_ordinary_nft_with_attributes() {
     assert_eq!(h.read::<ItemsConfig>(&items::config_address()).next_item_id, 2);
 }
 
-#[test]
-fn only_the_economy_authority_creates_the_collection() {
-    let mut h = harness();
+fn only_the_economy_authority_creates_the_collection<B: Backend>(mut h: Harness<B>) {
     let economy = mercato_program_tests::fixtures::Economy::start(&mut h, 0);
     let squatter = h.funded_keypair(5);
     let params = items::CollectionParams {
@@ -109,9 +99,7 @@ fn only_the_economy_authority_creates_the_collection() {
     drop(economy);
 }
 
-#[test]
-fn ids_are_sequential() {
-    let mut h = harness();
+fn ids_are_sequential<B: Backend>(mut h: Harness<B>) {
     let c = Collection::start(&mut h, 0);
     let owner = h.funded_keypair(1).pubkey();
     let (first, _) = c.mint(&mut h, &owner, SWORD);
@@ -120,9 +108,7 @@ fn ids_are_sequential() {
     assert_eq!(h.read::<ItemsConfig>(&items::config_address()).minted, 2);
 }
 
-#[test]
-fn minting_needs_the_minter_valid_attributes_and_bounded_strings() {
-    let mut h = harness();
+fn minting_needs_the_minter_valid_attributes_and_bounded_strings<B: Backend>(mut h: Harness<B>) {
     let c = Collection::start(&mut h, 0);
     let owner = h.funded_keypair(1).pubkey();
     let impostor = h.funded_keypair(5);
@@ -136,9 +122,7 @@ fn minting_needs_the_minter_valid_attributes_and_bounded_strings() {
     h.must_fail_with(&[skip], &[&c.minter], Anchor::ConstraintSeeds.into());
 }
 
-#[test]
-fn the_owner_burns_an_item() {
-    let mut h = harness();
+fn the_owner_burns_an_item<B: Backend>(mut h: Harness<B>) {
     let c = Collection::start(&mut h, 0);
     let player = h.funded_keypair(1);
     let (id, mint) = c.mint(&mut h, &player.pubkey(), SWORD);
@@ -154,9 +138,7 @@ fn the_owner_burns_an_item() {
     assert_eq!(h.read::<ItemsConfig>(&items::config_address()).burned, 1);
 }
 
-#[test]
-fn royalty_is_capped_and_roles_belong_to_the_authority() {
-    let mut h = harness();
+fn royalty_is_capped_and_roles_belong_to_the_authority<B: Backend>(mut h: Harness<B>) {
     let c = Collection::start(&mut h, 0);
     let a = &c.authority;
     h.must_fail_with(
@@ -187,9 +169,7 @@ fn royalty_is_capped_and_roles_belong_to_the_authority() {
     h.must(&[new], &[&new_minter]);
 }
 
-#[test]
-fn items_move_like_any_token_2022_nft() {
-    let mut h = harness();
+fn items_move_like_any_token_2022_nft<B: Backend>(mut h: Harness<B>) {
     let c = Collection::start(&mut h, 0);
     let alice = h.funded_keypair(1);
     let bob = h.funded_keypair(1);
@@ -207,3 +187,14 @@ fn items_move_like_any_token_2022_nft() {
         StateWithExtensions::<anchor_spl::token_2022::spl_token_2022::state::Account>::unpack(&account.data).unwrap();
     assert_eq!((state.base.owner, state.base.amount), (bob.pubkey(), 1));
 }
+
+mercato_program_tests::on_both_backends!(
+    collection_is_a_token_group_with_metadata,
+    minted_item_is_an_ordinary_nft_with_attributes,
+    only_the_economy_authority_creates_the_collection,
+    ids_are_sequential,
+    minting_needs_the_minter_valid_attributes_and_bounded_strings,
+    the_owner_burns_an_item,
+    royalty_is_capped_and_roles_belong_to_the_authority,
+    items_move_like_any_token_2022_nft,
+);

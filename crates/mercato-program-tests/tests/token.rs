@@ -2,28 +2,22 @@
 
 use anchor_lang::error::ErrorCode as Anchor;
 use mercato_program_tests::fixtures::{Economy, MRC, default_params};
-use mercato_program_tests::{Harness, native::NativeBackend};
+use mercato_program_tests::{Backend, Harness};
 use mercato_solana_client::events::{decode, decode_one};
 use mercato_solana_client::token::{
     self, EconomyConfig, ParamChange, RewardReason, RewardRecord, TokenError, events as ev,
 };
 use solana_signer::Signer;
 
-fn harness() -> Harness<NativeBackend> {
-    Harness::new(NativeBackend::start())
-}
-
 fn code(e: TokenError) -> u32 {
     e.into()
 }
 
-fn supply(h: &mut Harness<NativeBackend>) -> u64 {
+fn supply<B: Backend>(h: &mut Harness<B>) -> u64 {
     h.read::<anchor_spl::token::Mint>(&token::mint_address()).supply
 }
 
-#[test]
-fn initialize_creates_config_mint_and_vault() {
-    let mut h = harness();
+fn initialize_creates_config_mint_and_vault<B: Backend>(mut h: Harness<B>) {
     let e = Economy::start(&mut h, 0);
     let config: EconomyConfig = h.read(&token::config_address());
     assert_eq!(config.authority, e.authority.pubkey());
@@ -45,9 +39,7 @@ fn initialize_creates_config_mint_and_vault() {
     assert_eq!((treasury.owner, treasury.mint), (token::config_address(), token::mint_address()));
 }
 
-#[test]
-fn initialize_emits_and_cannot_run_twice() {
-    let mut h = harness();
+fn initialize_emits_and_cannot_run_twice<B: Backend>(mut h: Harness<B>) {
     let authority = h.funded_keypair(10);
     let params = default_params(authority.pubkey());
     let landed = h.must(&[token::initialize(authority.pubkey(), params.clone())], &[&authority]);
@@ -58,9 +50,7 @@ fn initialize_emits_and_cannot_run_twice() {
     assert!(h.send(&[token::initialize(authority.pubkey(), params)], &[&authority]).is_err());
 }
 
-#[test]
-fn initialize_checks_bounds() {
-    let mut h = harness();
+fn initialize_checks_bounds<B: Backend>(mut h: Harness<B>) {
     let authority = h.funded_keypair(10);
     type Breakage = Box<dyn Fn(&mut token::InitializeParams)>;
     let cases: Vec<(Breakage, TokenError)> = vec![
@@ -81,9 +71,7 @@ fn initialize_checks_bounds() {
     }
 }
 
-#[test]
-fn genesis_is_minted_once_within_the_cap() {
-    let mut h = harness();
+fn genesis_is_minted_once_within_the_cap<B: Backend>(mut h: Harness<B>) {
     let e = Economy::start(&mut h, 0);
     let stranger = h.funded_keypair(1);
     h.must_fail_with(
@@ -106,9 +94,7 @@ fn genesis_is_minted_once_within_the_cap() {
     );
 }
 
-#[test]
-fn emission_accrues_per_second_and_anyone_releases_it() {
-    let mut h = harness();
+fn emission_accrues_per_second_and_anyone_releases_it<B: Backend>(mut h: Harness<B>) {
     let _e = Economy::start(&mut h, 0);
     h.warp(3_600);
     // Sent by the harness's payer, which holds no role: the crank is permissionless.
@@ -123,9 +109,7 @@ fn emission_accrues_per_second_and_anyone_releases_it() {
     assert_eq!(decode_one::<ev::EmissionReleased>(&again.logs).unwrap().amount, 0, "nothing accrues in 0 s");
 }
 
-#[test]
-fn emission_stops_at_the_cap() {
-    let mut h = harness();
+fn emission_stops_at_the_cap<B: Backend>(mut h: Harness<B>) {
     let e = Economy::start(&mut h, 1_000_000_000 * MRC - 500 * MRC);
     h.warp(10_000);
     h.must(&[token::release_emission()], &[]);
@@ -137,9 +121,7 @@ fn emission_stops_at_the_cap() {
     drop(e);
 }
 
-#[test]
-fn rewards_respect_the_daily_cap_and_reset_the_next_day() {
-    let mut h = harness();
+fn rewards_respect_the_daily_cap_and_reset_the_next_day<B: Backend>(mut h: Harness<B>) {
     let e = Economy::start(&mut h, 0);
     h.warp(1_000);
     h.must(&[token::release_emission()], &[]);
@@ -162,9 +144,7 @@ fn rewards_respect_the_daily_cap_and_reset_the_next_day() {
     assert_eq!(record.player, player.pubkey());
 }
 
-#[test]
-fn rewards_need_the_game_server_a_funded_vault_and_the_right_mint() {
-    let mut h = harness();
+fn rewards_need_the_game_server_a_funded_vault_and_the_right_mint<B: Backend>(mut h: Harness<B>) {
     let e = Economy::start(&mut h, 0);
     let (player, account) = e.player(&mut h, 0);
     let impostor = h.funded_keypair(1);
@@ -194,9 +174,7 @@ fn rewards_need_the_game_server_a_funded_vault_and_the_right_mint() {
     );
 }
 
-#[test]
-fn burn_is_a_sink_with_a_reason() {
-    let mut h = harness();
+fn burn_is_a_sink_with_a_reason<B: Backend>(mut h: Harness<B>) {
     let e = Economy::start(&mut h, 1_000 * MRC);
     let (player, account) = e.player(&mut h, 100 * MRC);
     let landed = h.must(&[token::burn(player.pubkey(), account, 40 * MRC, 7)], &[&player]);
@@ -210,9 +188,7 @@ fn burn_is_a_sink_with_a_reason() {
     assert!(h.send(&[token::burn(player.pubkey(), account, 61 * MRC, 0)], &[&player]).is_err(), "more than held");
 }
 
-#[test]
-fn parameters_change_within_bounds_only_by_the_authority() {
-    let mut h = harness();
+fn parameters_change_within_bounds_only_by_the_authority<B: Backend>(mut h: Harness<B>) {
     let e = Economy::start(&mut h, 0);
     let a = &e.authority;
     let landed = h.must(&[token::update_param(a.pubkey(), ParamChange::MarketFeeBps(400))], &[a]);
@@ -254,9 +230,7 @@ fn parameters_change_within_bounds_only_by_the_authority() {
     assert_eq!(h.read::<EconomyConfig>(&token::config_address()).market.market_fee_bps, 400);
 }
 
-#[test]
-fn emission_rate_change_releases_at_the_old_rate_first() {
-    let mut h = harness();
+fn emission_rate_change_releases_at_the_old_rate_first<B: Backend>(mut h: Harness<B>) {
     let e = Economy::start(&mut h, 0);
     h.warp(100);
     let landed =
@@ -269,9 +243,7 @@ fn emission_rate_change_releases_at_the_old_rate_first() {
     assert_eq!(decode_one::<ev::EmissionReleased>(&landed.logs).unwrap().amount, 50 * MRC);
 }
 
-#[test]
-fn authority_hand_over() {
-    let mut h = harness();
+fn authority_hand_over<B: Backend>(mut h: Harness<B>) {
     let e = Economy::start(&mut h, 0);
     let governance = h.funded_keypair(1);
     let landed = h.must(&[token::set_authority(e.authority.pubkey(), governance.pubkey())], &[&e.authority]);
@@ -290,9 +262,7 @@ fn authority_hand_over() {
     );
 }
 
-#[test]
-fn an_unsigned_authority_and_an_overflowing_reward_are_refused() {
-    let mut h = harness();
+fn an_unsigned_authority_and_an_overflowing_reward_are_refused<B: Backend>(mut h: Harness<B>) {
     let e = Economy::start(&mut h, 0);
     // The authority's account is present but has not signed.
     let mut ix = token::update_param(e.authority.pubkey(), ParamChange::MarketFeeBps(1));
@@ -308,9 +278,7 @@ fn an_unsigned_authority_and_an_overflowing_reward_are_refused() {
     h.must_fail_with(&[grant(u64::MAX)], &[&e.game_server], code(TokenError::MathOverflow));
 }
 
-#[test]
-fn burning_needs_the_currency_mint() {
-    let mut h = harness();
+fn burning_needs_the_currency_mint<B: Backend>(mut h: Harness<B>) {
     let e = Economy::start(&mut h, 1_000 * MRC);
     let (player, _) = e.player(&mut h, 10 * MRC);
     // An account of another mint (the collection-less rewards vault's mint is ours, so make a foreign mint).
@@ -340,3 +308,20 @@ fn burning_needs_the_currency_mint() {
         Anchor::ConstraintTokenMint.into(),
     );
 }
+
+mercato_program_tests::on_both_backends!(
+    initialize_creates_config_mint_and_vault,
+    initialize_emits_and_cannot_run_twice,
+    initialize_checks_bounds,
+    genesis_is_minted_once_within_the_cap,
+    emission_accrues_per_second_and_anyone_releases_it,
+    emission_stops_at_the_cap,
+    rewards_respect_the_daily_cap_and_reset_the_next_day,
+    rewards_need_the_game_server_a_funded_vault_and_the_right_mint,
+    burn_is_a_sink_with_a_reason,
+    parameters_change_within_bounds_only_by_the_authority,
+    emission_rate_change_releases_at_the_old_rate_first,
+    authority_hand_over,
+    an_unsigned_authority_and_an_overflowing_reward_are_refused,
+    burning_needs_the_currency_mint,
+);
