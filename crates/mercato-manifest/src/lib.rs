@@ -2,7 +2,8 @@
 //!
 //! One JSON file per network (`deployments/<network>.json`), written by the deploy steps and read by the relayer,
 //! the indexer, the app and the tests, so that no address is typed twice. The EVM section is written by
-//! `contracts/script/Deploy.s.sol`; the Solana section arrives with the Solana programs.
+//! `contracts/script/Deploy.s.sol`; the Solana section by `mercato-solana-node --deploy` (the local node) or by
+//! whoever deploys the programs to a cluster. Solana addresses are base58 strings.
 //!
 //! ```json
 //! {
@@ -11,12 +12,20 @@
 //!     "chainId": 31337, "rpcUrl": "http://127.0.0.1:8545", "deployBlock": 0, "deployer": "0x…",
 //!     "contracts": { "forwarder": "0x…", "timelock": "0x…", "economyConfig": "0x…", "token": "0x…",
 //!                    "items": "0x…", "auctionHouse": "0x…", "governor": "0x…" }
+//!   },
+//!   "solana": {
+//!     "rpcUrl": "http://127.0.0.1:8899", "wsUrl": "ws://127.0.0.1:8900", "deploySlot": 0, "deployer": "…",
+//!     "gameServer": "…", "genesisHolder": "…",
+//!     "programs": { "token": "…", "items": "…", "auction": "…", "governance": "…" },
+//!     "accounts": { "economyConfig": "…", "currencyMint": "…", "treasury": "…", "itemsConfig": "…",
+//!                   "collection": "…", "auctionHouse": "…", "governance": "…" }
 //!   }
 //! }
 //! ```
 
 use alloy_primitives::Address;
 use serde::{Deserialize, Serialize};
+pub use solana_address::Address as SolanaAddress;
 use std::path::{Path, PathBuf};
 
 /// Environment variable that points at a manifest file, overriding the default path.
@@ -68,6 +77,9 @@ pub struct Manifest {
     /// The EVM deployment, when the EVM suite is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evm: Option<EvmDeployment>,
+    /// The Solana deployment, when the Solana programs are deployed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solana: Option<SolanaDeployment>,
 }
 
 /// The EVM half of a deployment.
@@ -121,6 +133,97 @@ impl EvmContracts {
     }
 }
 
+/// The Solana half of a deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SolanaDeployment {
+    /// JSON-RPC endpoint (HTTP).
+    pub rpc_url: String,
+    /// PubSub endpoint (WebSocket).
+    pub ws_url: String,
+    /// A slot at or before the first initialization transaction: indexers start scanning here.
+    pub deploy_slot: u64,
+    /// Who sent the initialization transactions (governance holds the economy's authority afterwards).
+    #[serde(with = "base58")]
+    pub deployer: SolanaAddress,
+    /// The reward and item-minting role.
+    #[serde(with = "base58")]
+    pub game_server: SolanaAddress,
+    /// Holds the genesis supply and receives royalties.
+    #[serde(with = "base58")]
+    pub genesis_holder: SolanaAddress,
+    /// Program ids.
+    pub programs: SolanaPrograms,
+    /// The singleton accounts the programs created.
+    pub accounts: SolanaAccounts,
+}
+
+/// Program ids of the Solana suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SolanaPrograms {
+    /// Currency, economy config, emission, rewards, burns.
+    #[serde(with = "base58")]
+    pub token: SolanaAddress,
+    /// Item NFTs (Token-2022).
+    #[serde(with = "base58")]
+    pub items: SolanaAddress,
+    /// The market.
+    #[serde(with = "base58")]
+    pub auction: SolanaAddress,
+    /// The DAO.
+    #[serde(with = "base58")]
+    pub governance: SolanaAddress,
+}
+
+/// The singleton accounts of the Solana suite (all PDAs of the programs above).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SolanaAccounts {
+    /// The economy's live parameters.
+    #[serde(with = "base58")]
+    pub economy_config: SolanaAddress,
+    /// The currency's SPL mint.
+    #[serde(with = "base58")]
+    pub currency_mint: SolanaAddress,
+    /// The currency account that collects market fees.
+    #[serde(with = "base58")]
+    pub treasury: SolanaAddress,
+    /// The items program's config.
+    #[serde(with = "base58")]
+    pub items_config: SolanaAddress,
+    /// The collection's Token-2022 mint.
+    #[serde(with = "base58")]
+    pub collection: SolanaAddress,
+    /// The auction house.
+    #[serde(with = "base58")]
+    pub auction_house: SolanaAddress,
+    /// The governance account.
+    #[serde(with = "base58")]
+    pub governance: SolanaAddress,
+}
+
+impl SolanaPrograms {
+    /// Every program id with its manifest key, in a fixed order.
+    pub fn named(&self) -> [(&'static str, SolanaAddress); 4] {
+        [("token", self.token), ("items", self.items), ("auction", self.auction), ("governance", self.governance)]
+    }
+}
+
+mod base58 {
+    use super::SolanaAddress;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub(super) fn serialize<S: Serializer>(address: &SolanaAddress, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(address)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SolanaAddress, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(|e| D::Error::custom(format!("{text:?} is not a base58 Solana address: {e:?}")))
+    }
+}
+
 impl Manifest {
     /// The default manifest path for `network` under the repository root `repo_root`.
     pub fn default_path(repo_root: &Path, network: &str) -> PathBuf {
@@ -151,6 +254,22 @@ impl Manifest {
         self.evm.as_ref().ok_or(ManifestError::MissingSection { path: path.to_owned(), section: "evm" })
     }
 
+    /// The Solana section, or an error naming the file when the Solana programs are not deployed.
+    pub fn require_solana(&self, path: &Path) -> Result<&SolanaDeployment, ManifestError> {
+        self.solana.as_ref().ok_or(ManifestError::MissingSection { path: path.to_owned(), section: "solana" })
+    }
+
+    /// Writes the manifest to `path` (pretty JSON with a trailing newline), through a temporary file renamed into
+    /// place so a reader never sees half a file.
+    pub fn save(&self, path: impl AsRef<Path>) -> std::io::Result<()> {
+        let path = path.as_ref();
+        let mut text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        text.push('\n');
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, path)
+    }
+
     /// Checks what the type system cannot: non-empty names, an http(s) or ws(s) RPC URL, and seven distinct,
     /// non-zero contract addresses.
     pub fn validate(&self) -> Result<(), String> {
@@ -172,6 +291,21 @@ impl Manifest {
                 }
                 if let Some((other, _)) = named[..i].iter().find(|(_, a)| a == address) {
                     return Err(format!("evm.contracts.{name} and evm.contracts.{other} share address {address}"));
+                }
+            }
+        }
+        if let Some(solana) = &self.solana {
+            for (key, url, schemes) in
+                [("rpcUrl", &solana.rpc_url, ["http://", "https://"]), ("wsUrl", &solana.ws_url, ["ws://", "wss://"])]
+            {
+                if !schemes.iter().any(|scheme| url.starts_with(scheme)) {
+                    return Err(format!("solana.{key} {url:?} is not a {} URL", schemes.join(" or ")));
+                }
+            }
+            let named = solana.programs.named();
+            for (i, (name, id)) in named.iter().enumerate() {
+                if let Some((other, _)) = named[..i].iter().find(|(_, a)| a == id) {
+                    return Err(format!("solana.programs.{name} and solana.programs.{other} share id {id}"));
                 }
             }
         }

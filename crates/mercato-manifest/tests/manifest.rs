@@ -87,3 +87,58 @@ fn reports_missing_file_and_missing_section() {
     let err = manifest.require_evm(file.path()).unwrap_err();
     assert!(err.to_string().contains("has no evm section"), "{err}");
 }
+
+fn solana_manifest(items_program: &str, ws: &str) -> String {
+    format!(
+        r#"{{
+  "network": "localnet",
+  "solana": {{
+    "rpcUrl": "http://127.0.0.1:8899", "wsUrl": "{ws}", "deploySlot": 3,
+    "deployer": "SUrFPooLSUrFPooLSUrFPooLSUrFPooLSUrFPooLSUr",
+    "gameServer": "11111111111111111111111111111111",
+    "genesisHolder": "11111111111111111111111111111111",
+    "programs": {{
+      "token": "7MHTszZ75BsmesjSWq3NRFH1PZoKG5xS6Ayct17XF2xy",
+      "items": "{items_program}",
+      "auction": "8Afq8nTmywu7toHG6qdJhh19esUpAdG9eKKdAqEXzvDc",
+      "governance": "GUEeAif2mCTdt6LU6Dug1CMEYbmdqAXVMwsFuxAmStuU"
+    }},
+    "accounts": {{
+      "economyConfig": "11111111111111111111111111111111", "currencyMint": "11111111111111111111111111111111",
+      "treasury": "11111111111111111111111111111111", "itemsConfig": "11111111111111111111111111111111",
+      "collection": "11111111111111111111111111111111", "auctionHouse": "11111111111111111111111111111111",
+      "governance": "11111111111111111111111111111111"
+    }}
+  }}
+}}"#
+    )
+}
+
+const ITEMS_PROGRAM: &str = "Cx2ZGBZJmt7GhcZdvomgrLywkY9yAfPTc49MBp4JHoug";
+
+#[test]
+fn loads_and_saves_a_solana_section() {
+    let file = write(&solana_manifest(ITEMS_PROGRAM, "ws://127.0.0.1:8900"));
+    let manifest = Manifest::load(file.path()).unwrap();
+    let solana = manifest.require_solana(file.path()).unwrap();
+    assert_eq!(solana.programs.items.to_string(), ITEMS_PROGRAM);
+    assert_eq!(solana.deploy_slot, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("localnet.json");
+    manifest.save(&saved).unwrap();
+    assert_eq!(Manifest::load(&saved).unwrap(), manifest);
+    assert!(std::fs::read_to_string(&saved).unwrap().contains(&format!("\"items\": \"{ITEMS_PROGRAM}\"")));
+    assert!(manifest.require_evm(file.path()).is_err());
+}
+
+#[test]
+fn rejects_bad_solana_addresses_urls_and_duplicate_programs() {
+    let err = Manifest::load(write(&solana_manifest("not-base58-0OIl", "ws://x")).path()).unwrap_err();
+    assert!(matches!(err, ManifestError::Parse { .. }), "{err}");
+    assert!(err.to_string().contains("is not a base58 Solana address"), "{err}");
+    let err = Manifest::load(write(&solana_manifest(ITEMS_PROGRAM, "http://x")).path()).unwrap_err();
+    assert!(err.to_string().contains("solana.wsUrl \"http://x\" is not a ws:// or wss:// URL"), "{err}");
+    let token = "7MHTszZ75BsmesjSWq3NRFH1PZoKG5xS6Ayct17XF2xy";
+    let err = Manifest::load(write(&solana_manifest(token, "ws://x")).path()).unwrap_err();
+    assert!(err.to_string().contains("solana.programs.items and solana.programs.token share id"), "{err}");
+}

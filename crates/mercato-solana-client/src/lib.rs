@@ -4,10 +4,11 @@
 //! data), so an account added to a program is a compile error here rather than a runtime surprise. The tests, the
 //! relayer and the indexer all build and decode through this crate.
 //!
-//! Layout: `token` (the currency program), `items` (the item NFTs), `auction` (the market), `governance` (the
+//! Layout: `defaults` (the suite's default settings), `token` (the currency program), `items` (the item NFTs), `auction` (the market), `governance` (the
 //! DAO), `events` (decoding Anchor events from transaction logs).
 
 pub mod auction;
+pub mod defaults;
 pub mod events;
 pub mod governance;
 pub mod items;
@@ -15,3 +16,11 @@ pub mod token;
 
 pub use anchor_lang::prelude::Pubkey;
 pub use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
+
+/// The four Mercato programs: id and crate name (the SBF build is `target/deploy/<name>.so`).
+pub const PROGRAMS: [(Pubkey, &str); 4] = [
+    (mercato_token::ID, "mercato_token"),
+    (mercato_items::ID, "mercato_items"),
+    (mercato_auction::ID, "mercato_auction"),
+    (mercato_governance::ID, "mercato_governance"),
+];
