@@ -5,31 +5,15 @@ use anchor_lang::prelude::Pubkey;
 use mercato_solana_client::auction::{self, SaleParties};
 use mercato_solana_client::governance::{self, GovernanceParams};
 use mercato_solana_client::items::{self, CollectionParams, ItemAttributes};
-use mercato_solana_client::token::{self, InitializeParams, MarketParams};
+use mercato_solana_client::token::{self, InitializeParams};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// One whole token (9 decimals).
-pub const MRC: u64 = 1_000_000_000;
+pub use mercato_solana_client::defaults::MRC;
 
 /// The default economy: the same market parameters as the EVM deployment.
 pub fn default_params(game_server: Pubkey) -> InitializeParams {
-    InitializeParams {
-        cap: 1_000_000_000 * MRC,
-        emission_rate: MRC,
-        max_emission_rate: 100 * MRC,
-        daily_reward_cap: 50 * MRC,
-        max_daily_reward_cap: 10_000 * MRC,
-        market: MarketParams {
-            market_fee_bps: 250,
-            royalty_cap_bps: 1_000,
-            min_bid_increment_bps: 500,
-            anti_snipe_buffer: 300,
-            min_auction_duration: 600,
-            max_auction_duration: 30 * 86_400,
-        },
-        game_server,
-    }
+    mercato_solana_client::defaults::economy_params(game_server)
 }
 
 /// An initialized currency with its actors.

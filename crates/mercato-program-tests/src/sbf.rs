@@ -12,13 +12,7 @@ use solana_signer::Signer;
 use solana_transaction_v4::Transaction;
 use std::path::PathBuf;
 
-/// The four programs and their file names under the deploy directory.
-const PROGRAMS: [(Pubkey, &str); 4] = [
-    (mercato_token::ID, "mercato_token"),
-    (mercato_items::ID, "mercato_items"),
-    (mercato_auction::ID, "mercato_auction"),
-    (mercato_governance::ID, "mercato_governance"),
-];
+use mercato_solana_client::PROGRAMS;
 
 /// Where the `.so` files are: `MERCATO_SBF_DIR`, or `target/deploy` in the repository.
 pub fn deploy_dir() -> PathBuf {
@@ -50,6 +44,16 @@ impl SbfBackend {
         clock.unix_timestamp = 1_750_000_000;
         svm.set_sysvar(&clock);
         Self { svm, payer }
+    }
+}
+
+impl SbfBackend {
+    /// Loads one more program, `<deploy dir>/<name>.so`, at `id` (test-only programs such as the panic probe).
+    pub fn load_program(&mut self, id: Pubkey, name: &str) {
+        let path = deploy_dir().join(format!("{name}.so"));
+        let bytes =
+            std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (build it with `./mercato sbf`)", path.display()));
+        self.svm.add_program(id, &bytes).unwrap_or_else(|e| panic!("LiteSVM rejected {}: {e:?}", path.display()));
     }
 }
 
