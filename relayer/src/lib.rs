@@ -1,0 +1,40 @@
+//! The Mercato relayer: custodial accounts and gas sponsorship.
+//!
+//! Layout (one concern per module): `accounts` (sign-up, log-in, sessions), `keys` (custodial keys under envelope
+//! encryption, the `KeyStore` trait, master-key rotation), `api` (axum routes, OpenAPI), `error` (JSON errors with
+//! machine-readable reasons), `ratelimit`, `db` (pool and migrations), `config` (flags and environment).
+
+pub mod accounts;
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod keys;
+pub mod ratelimit;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::sync::OnceLock;
+
+/// The process-wide Prometheus recorder (installed once; later calls share it).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (an embedding process): then ours only renders ours.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// Serves the API on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: api::AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = api::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
