@@ -52,6 +52,44 @@ pub struct ServeArgs {
     /// Session lifetime in seconds.
     #[arg(long, env = "MERCATO_RELAYER_SESSION_TTL", default_value_t = 86_400)]
     pub session_ttl: i64,
+    /// The deployment manifest (its `evm` section names the chain and the contracts to sponsor).
+    #[arg(long, env = "MERCATO_MANIFEST")]
+    pub manifest: Option<PathBuf>,
+    /// EVM JSON-RPC URL (default: the manifest's).
+    #[arg(long, env = "MERCATO_RELAYER_EVM_RPC_URL")]
+    pub evm_rpc_url: Option<String>,
+    /// File with the EVM sender keys that pay the gas, one hex key per line (one nonce lane each).
+    #[arg(long, env = "MERCATO_RELAYER_EVM_SENDER_KEYS_FILE")]
+    pub evm_sender_keys_file: Option<PathBuf>,
+    /// Blocks a receipt must be deep before a request is final.
+    #[arg(long, env = "MERCATO_RELAYER_EVM_CONFIRMATIONS", default_value_t = 2)]
+    pub evm_confirmations: u64,
+    /// Blocks without a receipt before the fees are bumped (≥ 12.5%).
+    #[arg(long, env = "MERCATO_RELAYER_EVM_BUMP_AFTER_BLOCKS", default_value_t = 3)]
+    pub evm_bump_after_blocks: u64,
+    /// The highest max fee per gas the relayer pays, gwei.
+    #[arg(long, env = "MERCATO_RELAYER_EVM_MAX_FEE_GWEI", default_value_t = 500)]
+    pub evm_max_fee_gwei: u64,
+    /// Gas a principal (a custodial user or a wallet) may be sponsored per day.
+    #[arg(long, env = "MERCATO_RELAYER_USER_DAILY_GAS", default_value_t = 20_000_000)]
+    pub user_daily_gas: i64,
+    /// Gas the relayer sponsors per day in all.
+    #[arg(long, env = "MERCATO_RELAYER_GLOBAL_DAILY_GAS", default_value_t = 2_000_000_000)]
+    pub global_daily_gas: i64,
+    /// Sponsored requests a principal may send per minute.
+    #[arg(long, env = "MERCATO_RELAYER_REQUESTS_PER_MINUTE", default_value_t = 120)]
+    pub requests_per_minute: usize,
+}
+
+/// Reads sender keys: one hex private key per line; blank lines and `#` comments are skipped.
+pub fn read_sender_keys(path: &std::path::Path) -> Result<Vec<alloy::signers::local::PrivateKeySigner>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    text.lines()
+        .map(str::trim)
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        .map(|(i, line)| line.parse().map_err(|_| format!("{} line {}: not a hex private key", path.display(), i + 1)))
+        .collect()
 }
 
 /// Why the configuration is unusable.

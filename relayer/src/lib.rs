@@ -9,8 +9,10 @@ pub mod api;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod evm;
 pub mod keys;
 pub mod ratelimit;
+pub mod requests;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;

@@ -4,69 +4,19 @@
 
 use alloy::{
     network::EthereumWallet,
-    node_bindings::{Anvil, AnvilInstance},
+    node_bindings::AnvilInstance,
     primitives::{B256, U256, aliases::U48},
     providers::{Provider, ProviderBuilder, ext::AnvilApi},
     signers::{SignerSync, local::PrivateKeySigner},
     sol_types::{SolEvent, SolStruct, eip712_domain},
 };
+use mercato_e2e::evm::deploy;
 use mercato_evm_bindings::{
     AuctionHouse, ERC2771Forwarder, EconomyConfig, ForwardRequest, MercatoForwarder, MercatoGovernor, MercatoItems,
     MercatoToken, Permit, TimelockController,
 };
-use mercato_manifest::Manifest;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const MRC: u128 = 1_000_000_000_000_000_000;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the repository").to_owned()
-}
-
-fn foundry(tool: &str) -> PathBuf {
-    let path = repo_root().join("contracts/node_modules/.bin").join(tool);
-    assert!(path.exists(), "{} is missing: run ./mercato setup", path.display());
-    path
-}
-
-/// A running anvil with the suite deployed by `script/Deploy.s.sol`; removes its manifest when dropped.
-struct Deployed {
-    anvil: AnvilInstance,
-    manifest: Manifest,
-    manifest_path: PathBuf,
-}
-
-impl Drop for Deployed {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.manifest_path);
-    }
-}
-
-fn deploy() -> Deployed {
-    let anvil = Anvil::at(foundry("anvil")).spawn();
-    let network = format!("e2e-{}-{}", std::process::id(), anvil.port());
-    let deployer_key = alloy::hex::encode_prefixed(anvil.keys()[0].to_bytes());
-    let output = Command::new(foundry("forge"))
-        .current_dir(repo_root().join("contracts"))
-        .env("FOUNDRY_PROFILE", "deploy")
-        .env("PRIVATE_KEY", deployer_key)
-        .env("MERCATO_NETWORK", &network)
-        .env("MERCATO_EVM_RPC_URL", anvil.endpoint())
-        .env("MERCATO_GOV_FAST", "1")
-        .args(["script", "script/Deploy.s.sol:Deploy", "--rpc-url", &anvil.endpoint(), "--broadcast", "-q"])
-        .output()
-        .expect("forge runs");
-    assert!(
-        output.status.success(),
-        "deploy script failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let manifest_path = Manifest::default_path(&repo_root(), &network);
-    let manifest = Manifest::load(&manifest_path).expect("the deploy script wrote a valid manifest");
-    Deployed { anvil, manifest, manifest_path }
-}
 
 fn signer(anvil: &AnvilInstance, index: usize) -> PrivateKeySigner {
     PrivateKeySigner::from(anvil.keys()[index].clone())
@@ -74,7 +24,7 @@ fn signer(anvil: &AnvilInstance, index: usize) -> PrivateKeySigner {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deploy_script_wires_the_suite_and_a_zero_eth_user_buys_gaslessly() {
-    let deployed = deploy();
+    let deployed = deploy(&[]);
     let anvil = &deployed.anvil;
     let evm = deployed.manifest.require_evm(&deployed.manifest_path).unwrap();
     let c = evm.contracts;

@@ -1,9 +1,14 @@
-//! The HTTP API (axum). `/openapi.json` is generated from the handlers below.
+//! The HTTP API (axum). `/openapi.json` is generated from the handlers: accounts here, sponsorship in
+//! [`sponsor`].
+
+pub mod sponsor;
 
 use crate::accounts::{self, Profile};
 use crate::error::{ApiError, ErrorBody};
+use crate::evm::{engine::EvmEngine, policy::Allowlist};
 use crate::keys::KeyStore;
 use crate::ratelimit::RateLimiter;
+use crate::requests::{RequestEvent, RequestView};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::StatusCode;
@@ -13,6 +18,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use metrics_exporter_prometheus::PrometheusHandle;
 use serde::{Deserialize, Serialize};
+use sponsor::SponsorPolicy;
 use sqlx::PgPool;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -38,6 +44,14 @@ pub struct AppState {
     pub auth_by_ip: Arc<RateLimiter>,
     /// Renders /metrics.
     pub metrics: PrometheusHandle,
+    /// The EVM engine, when an EVM chain is configured.
+    pub evm: Option<Arc<EvmEngine>>,
+    /// What is sponsored on EVM.
+    pub allowlist: Arc<Allowlist>,
+    /// Budgets.
+    pub policy: SponsorPolicy,
+    /// Sponsored requests per principal (120 per minute).
+    pub requests_by_principal: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -50,7 +64,25 @@ impl AppState {
             login_by_email: Arc::new(RateLimiter::new(5, Duration::from_secs(60))),
             auth_by_ip: Arc::new(RateLimiter::new(30, Duration::from_secs(60))),
             metrics,
+            evm: None,
+            allowlist: Arc::new(Allowlist::default()),
+            policy: SponsorPolicy { user_daily_gas: 20_000_000, global_daily_gas: 2_000_000_000 },
+            requests_by_principal: Arc::new(RateLimiter::new(120, Duration::from_secs(60))),
         }
+    }
+
+    /// Sponsors EVM calls through `engine`, for what `allowlist` allows.
+    pub fn with_evm(mut self, engine: Arc<EvmEngine>, allowlist: Allowlist) -> Self {
+        self.evm = Some(engine);
+        self.allowlist = Arc::new(allowlist);
+        self
+    }
+
+    /// Sets the budgets and the per-principal request rate (per minute).
+    pub fn with_policy(mut self, policy: SponsorPolicy, requests_per_minute: usize) -> Self {
+        self.policy = policy;
+        self.requests_by_principal = Arc::new(RateLimiter::new(requests_per_minute, Duration::from_secs(60)));
+        self
     }
 }
 
@@ -58,8 +90,10 @@ impl AppState {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Mercato relayer", description = "Custodial accounts and gas sponsorship for the Mercato suite."),
-    paths(sign_up, log_in, log_out, me, healthz, readyz),
-    components(schemas(Credentials, Session, Profile, ErrorBody)),
+    paths(sign_up, log_in, log_out, me, healthz, readyz, sponsor::evm_call, sponsor::evm_forward, sponsor::get_request,
+          sponsor::request_events),
+    components(schemas(Credentials, Session, Profile, ErrorBody, RequestView, RequestEvent, sponsor::EvmCall,
+                       sponsor::SignedForwardRequest)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -84,6 +118,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/auth/login", post(log_in))
         .route("/v1/auth/logout", post(log_out))
         .route("/v1/me", get(me))
+        .route("/v1/evm/calls", post(sponsor::evm_call))
+        .route("/v1/evm/forward", post(sponsor::evm_forward))
+        .route("/v1/requests/{id}", get(sponsor::get_request))
+        .route("/v1/requests/{id}/events", get(sponsor::request_events))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

@@ -1,0 +1,294 @@
+//! Sponsored EVM calls (custodial and wallet-signed) and request status (JSON and server-sent events).
+
+use super::{ApiJson, AppState, SessionUser};
+use crate::error::{ApiError, ErrorBody};
+use crate::evm::engine::{EvmEngine, EvmPayload};
+use crate::requests::{self, Existing, NewRequest, RequestView};
+use alloy::primitives::{Address, Bytes, U256, aliases::U48};
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use serde::{Deserialize, Serialize};
+use std::convert::Infallible;
+use std::sync::Arc;
+
+/// Sponsorship limits.
+#[derive(Debug, Clone)]
+pub struct SponsorPolicy {
+    /// Gas per principal per day.
+    pub user_daily_gas: i64,
+    /// Gas for everybody per day.
+    pub global_daily_gas: i64,
+}
+
+/// A custodial user's call.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EvmCall {
+    /// Target contract (must be a sponsored Mercato contract).
+    #[schema(value_type = String, example = "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707")]
+    pub to: Address,
+    /// ABI-encoded call data (a sponsored function).
+    #[schema(value_type = String, example = "0x…")]
+    pub data: Bytes,
+    /// Gas for the call; estimated (+25%) when absent.
+    pub gas: Option<u64>,
+}
+
+/// A forward request signed by a wallet (EIP-712, domain "MercatoForwarder" version "1").
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SignedForwardRequest {
+    /// The signer.
+    #[schema(value_type = String)]
+    pub from: Address,
+    /// Target contract.
+    #[schema(value_type = String)]
+    pub to: Address,
+    /// Value: must be 0 (the relayer sponsors gas, not ether).
+    #[schema(value_type = String)]
+    pub value: U256,
+    /// Gas for the call.
+    pub gas: u64,
+    /// The signer's forwarder nonce.
+    #[schema(value_type = String)]
+    pub nonce: U256,
+    /// Expiry, unix seconds.
+    pub deadline: u64,
+    /// Call data.
+    #[schema(value_type = String)]
+    pub data: Bytes,
+    /// 65-byte signature.
+    #[schema(value_type = String)]
+    pub signature: Bytes,
+}
+
+/// The session, when the request carries one (wallet users have none).
+pub struct MaybeSession(pub Option<SessionUser>);
+
+impl FromRequestParts<AppState> for MaybeSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if parts.headers.contains_key(axum::http::header::AUTHORIZATION) {
+            Ok(Self(Some(SessionUser::from_request_parts(parts, state).await?)))
+        } else {
+            Ok(Self(None))
+        }
+    }
+}
+
+fn engine(state: &AppState) -> Result<&Arc<EvmEngine>, ApiError> {
+    state.evm.as_ref().ok_or(ApiError {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        reason: "evm_disabled",
+        message: "this relayer has no EVM chain configured".into(),
+        retry_after: None,
+    })
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+    requests::check_idempotency_key(headers.get("idempotency-key").and_then(|v| v.to_str().ok()))
+}
+
+/// Refuses when the principal's or everybody's daily gas would be exceeded (429; nothing is spent).
+async fn check_budget(state: &AppState, principal: &str, gas_limit: i64) -> Result<(), ApiError> {
+    let over = |reason, message: &str| ApiError {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        reason,
+        message: message.into(),
+        retry_after: Some(3_600),
+    };
+    if requests::gas_spent_today(&state.pool, Some(principal)).await? + gas_limit > state.policy.user_daily_gas {
+        return Err(over("user_budget_exceeded", "your daily gas allowance is used up"));
+    }
+    if requests::gas_spent_today(&state.pool, None).await? + gas_limit > state.policy.global_daily_gas {
+        return Err(over("global_budget_exceeded", "the relayer's daily gas budget is used up"));
+    }
+    Ok(())
+}
+
+async fn accepted(
+    state: &AppState,
+    id: i64,
+    principal: Option<&str>,
+    fresh: bool,
+) -> Result<(StatusCode, Json<RequestView>), ApiError> {
+    let view = requests::view(&state.pool, id, principal).await?;
+    Ok((if fresh { StatusCode::ACCEPTED } else { StatusCode::OK }, Json(view)))
+}
+
+/// Sponsors a call for the custodial user: the relayer signs the forward request with the user's key and pays.
+/// Idempotent per `Idempotency-Key`: the same key and body return the first request (200).
+#[utoipa::path(post, path = "/v1/evm/calls", request_body = EvmCall, tag = "evm", security(("session" = [])),
+    params(("Idempotency-Key" = String, Header, description = "1-128 printable characters, unique per request")),
+    responses((status = 202, body = RequestView), (status = 200, body = RequestView), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
+pub async fn evm_call(
+    State(state): State<AppState>,
+    session: SessionUser,
+    headers: HeaderMap,
+    ApiJson(call): ApiJson<EvmCall>,
+) -> Result<(StatusCode, Json<RequestView>), ApiError> {
+    let engine = engine(&state)?;
+    let key = idempotency_key(&headers)?;
+    let principal = format!("user:{}", session.user_id);
+    let body = serde_json::to_vec(&call).map_err(ApiError::internal)?;
+    if let Existing::Replay(id) = requests::find_existing(&state.pool, &principal, &key, &body).await? {
+        return accepted(&state, id, Some(&principal), false).await;
+    }
+    state.requests_by_principal.check(&principal).map_err(ApiError::rate_limited)?;
+    state.allowlist.check(call.to, &call.data)?;
+    let from: Address = crate::accounts::profile(&state.pool, session.user_id)
+        .await?
+        .evm_address
+        .parse()
+        .map_err(ApiError::internal)?;
+    let estimate = engine.simulate(from, call.to, &call.data).await?;
+    let gas = call.gas.unwrap_or(estimate + estimate / 4 + 10_000);
+    let gas_limit = EvmEngine::gas_limit(gas) as i64;
+    check_budget(&state, &principal, gas_limit).await?;
+    let payload = EvmPayload::Custodial { user_id: session.user_id, from, to: call.to, data: call.data, gas };
+    let id = requests::enqueue(
+        &state.pool,
+        NewRequest {
+            principal: &principal,
+            user_id: Some(session.user_id),
+            idempotency_key: &key,
+            body: &body,
+            chain: "evm",
+            lane: engine.lane_for(&principal),
+            payload: serde_json::to_value(payload).map_err(ApiError::internal)?,
+            gas_limit,
+        },
+    )
+    .await?;
+    metrics::counter!("relayer_requests_accepted_total", "chain" => "evm", "kind" => "custodial").increment(1);
+    accepted(&state, id, Some(&principal), true).await
+}
+
+/// Sponsors a forward request a wallet signed: checked with the forwarder's `verify`, simulated, then queued.
+#[utoipa::path(post, path = "/v1/evm/forward", request_body = SignedForwardRequest, tag = "evm",
+    params(("Idempotency-Key" = String, Header, description = "1-128 printable characters, unique per request")),
+    responses((status = 202, body = RequestView), (status = 200, body = RequestView), (status = 400, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn evm_forward(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<SignedForwardRequest>,
+) -> Result<(StatusCode, Json<RequestView>), ApiError> {
+    let engine = engine(&state)?;
+    let key = idempotency_key(&headers)?;
+    let principal = format!("evm:{:#x}", request.from);
+    let body = serde_json::to_vec(&request).map_err(ApiError::internal)?;
+    if let Existing::Replay(id) = requests::find_existing(&state.pool, &principal, &key, &body).await? {
+        return accepted(&state, id, None, false).await;
+    }
+    state.requests_by_principal.check(&principal).map_err(ApiError::rate_limited)?;
+    if !request.value.is_zero() {
+        return Err(ApiError::bad_request(
+            "value_not_sponsored",
+            "the relayer sponsors gas, not ether: value must be 0",
+        ));
+    }
+    state.allowlist.check(request.to, &request.data)?;
+    let data = mercato_evm_bindings::ERC2771Forwarder::ForwardRequestData {
+        from: request.from,
+        to: request.to,
+        value: U256::ZERO,
+        gas: U256::from(request.gas),
+        deadline: U48::from(request.deadline),
+        data: request.data.clone(),
+        signature: request.signature.clone(),
+    };
+    engine.verify_signed(&data).await?;
+    engine.simulate(request.from, request.to, &request.data).await?;
+    let gas_limit = EvmEngine::gas_limit(request.gas) as i64;
+    check_budget(&state, &principal, gas_limit).await?;
+    let payload = EvmPayload::Signed {
+        from: request.from,
+        to: request.to,
+        gas: request.gas,
+        deadline: request.deadline,
+        data: request.data,
+        signature: request.signature,
+    };
+    let id = requests::enqueue(
+        &state.pool,
+        NewRequest {
+            principal: &principal,
+            user_id: None,
+            idempotency_key: &key,
+            body: &body,
+            chain: "evm",
+            lane: engine.lane_for(&principal),
+            payload: serde_json::to_value(payload).map_err(ApiError::internal)?,
+            gas_limit,
+        },
+    )
+    .await?;
+    metrics::counter!("relayer_requests_accepted_total", "chain" => "evm", "kind" => "signed").increment(1);
+    accepted(&state, id, None, true).await
+}
+
+fn principal_of(session: &MaybeSession) -> Option<String> {
+    session.0.as_ref().map(|s| format!("user:{}", s.user_id))
+}
+
+/// A request's status and history. With a session: that user's requests; without: wallet requests.
+#[utoipa::path(get, path = "/v1/requests/{id}", tag = "requests",
+    responses((status = 200, body = RequestView), (status = 404, body = ErrorBody)))]
+pub async fn get_request(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    Path(id): Path<i64>,
+) -> Result<Json<RequestView>, ApiError> {
+    Ok(Json(requests::view(&state.pool, id, principal_of(&session).as_deref()).await?))
+}
+
+/// Server-sent events: the request's state now, then at every status change, until it is final.
+#[utoipa::path(get, path = "/v1/requests/{id}/events", tag = "requests",
+    responses((status = 200, description = "text/event-stream of RequestView"), (status = 404, body = ErrorBody)))]
+pub async fn request_events(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    Path(id): Path<i64>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let principal = principal_of(&session);
+    let first = requests::view(&state.pool, id, principal.as_deref()).await?;
+    let mut listener = sqlx::postgres::PgListener::connect_with(&state.pool).await.map_err(ApiError::internal)?;
+    listener.listen(requests::STATUS_CHANNEL).await.map_err(ApiError::internal)?;
+    let pool = state.pool.clone();
+    // State: the listener, the last status sent, and whether the stream is over.
+    let stream = futures_util::stream::unfold(
+        (listener, Some(first), String::new(), false),
+        move |(mut listener, pending, mut last, done)| {
+            let pool = pool.clone();
+            let principal = principal.clone();
+            async move {
+                if done {
+                    return None;
+                }
+                let mut next = pending;
+                while next.is_none() {
+                    let notification = listener.recv().await.ok()?;
+                    if notification.payload() == id.to_string() {
+                        next = requests::view(&pool, id, principal.as_deref()).await.ok();
+                    }
+                }
+                let view = next?;
+                let final_state = view.status == "confirmed" || view.status == "failed";
+                let key = format!("{}:{}", view.status, view.events.len());
+                if key == last && !final_state {
+                    return Some((Ok(Event::default().comment("unchanged")), (listener, None, last, false)));
+                }
+                last = key;
+                let event = Event::default().event("status").json_data(&view).unwrap_or_default();
+                Some((Ok(event), (listener, None, last, final_state)))
+            }
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}

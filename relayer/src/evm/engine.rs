@@ -1,0 +1,645 @@
+//! The EVM submission engine: one nonce lane per sender key, fed from the durable queue.
+//!
+//! - **Claim**: a lane takes queued rows with `FOR UPDATE SKIP LOCKED`, at most one in flight per principal (a
+//!   user's forward requests use sequential forwarder nonces, so they go one at a time; different users proceed in
+//!   parallel). In the same database transaction it assigns the lane's next nonce, signs the transaction and
+//!   stores the signed bytes; only after the commit is it broadcast. A crash in between rebroadcasts the same bytes
+//!   at start-up, so a request is sent at most once per nonce and never under two nonces.
+//! - **Follow**: receipts of every attempt of every submitted request; mined at the confirmation depth →
+//!   `confirmed` (or `failed` when it reverted); a receipt that disappears (reorg) → rebroadcast; unmined after
+//!   `bump_after_blocks` → the same nonce again with both fees raised ≥ 12.5% (up to a cap), so "replacement
+//!   underpriced" always resolves by the next bump.
+//! - **Reconcile** (start-up): a lane's next nonce is raised to the chain's if the key was used elsewhere; nonces
+//!   the lane assigned that no live request holds are filled with a no-op, so a gap never jams the lane.
+//! - **Nonce errors are classified**, never blindly retried: "nonce too low" on broadcast means the nonce is used;
+//!   the follower then finds our receipt or, when another transaction took the nonce, re-queues the request (it
+//!   did not execute).
+
+use crate::error::ApiError;
+use crate::keys::{self, KeyStore};
+use crate::requests;
+use alloy::consensus::{SignableTransaction, TxEip1559, TxEnvelope};
+use alloy::eips::BlockNumberOrTag;
+use alloy::eips::eip2718::Encodable2718;
+use alloy::network::TransactionBuilder;
+use alloy::primitives::{Address, B256, Bytes, TxKind, U256, aliases::U48};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::rpc::types::TransactionRequest;
+use alloy::signers::SignerSync;
+use alloy::signers::local::PrivateKeySigner;
+use alloy::sol_types::{Eip712Domain, SolCall, SolStruct, eip712_domain};
+use axum::http::StatusCode;
+use mercato_evm_bindings::{ERC2771Forwarder, ForwardRequest, MercatoForwarder};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Engine settings.
+#[derive(Clone)]
+pub struct EvmConfig {
+    /// Chain id (checked against the node at start).
+    pub chain_id: u64,
+    /// The ERC-2771 forwarder.
+    pub forwarder: Address,
+    /// Sender keys, one lane each (they pay the gas).
+    pub senders: Vec<PrivateKeySigner>,
+    /// Blocks a receipt must be deep before a request is final (1 = mined).
+    pub confirmations: u64,
+    /// Blocks without a receipt before the fees are bumped.
+    pub bump_after_blocks: u64,
+    /// The highest max fee per gas the relayer pays, wei.
+    pub max_fee_cap: u128,
+    /// Idle poll interval.
+    pub poll: Duration,
+    /// Requests claimed per lane per round.
+    pub batch: i64,
+}
+
+/// What a queued EVM request sends.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EvmPayload {
+    /// A custodial user's call: the engine signs the forward request with the user's key when it sends.
+    Custodial {
+        /// The user.
+        user_id: i64,
+        /// Their address.
+        from: Address,
+        /// Target contract.
+        to: Address,
+        /// Call data.
+        data: Bytes,
+        /// Gas for the inner call.
+        gas: u64,
+    },
+    /// A forward request a wallet signed.
+    Signed {
+        /// Signer.
+        from: Address,
+        /// Target contract.
+        to: Address,
+        /// Gas for the inner call.
+        gas: u64,
+        /// Expiry (unix seconds).
+        deadline: u64,
+        /// Call data.
+        data: Bytes,
+        /// EIP-712 signature.
+        signature: Bytes,
+    },
+}
+
+/// The engine.
+pub struct EvmEngine {
+    pool: PgPool,
+    keys: Arc<dyn KeyStore>,
+    provider: DynProvider,
+    config: EvmConfig,
+    domain: Eip712Domain,
+}
+
+/// One signed transaction of a request, newest first when listed.
+#[derive(sqlx::FromRow)]
+struct Attempt {
+    tx_hash: Vec<u8>,
+    raw: Vec<u8>,
+    max_fee: String,
+    priority_fee: String,
+    sent_block: i64,
+}
+
+/// Gas the forwarder needs beyond the inner call (signature check, nonce, the call itself).
+const FORWARDER_OVERHEAD: u64 = 60_000;
+
+impl EvmEngine {
+    /// Connects to `rpc_url`, checks the chain id, and registers the lanes.
+    pub async fn start(
+        pool: PgPool,
+        keys: Arc<dyn KeyStore>,
+        rpc_url: &str,
+        config: EvmConfig,
+    ) -> Result<Arc<Self>, String> {
+        let url = rpc_url.parse().map_err(|e| format!("EVM RPC URL {rpc_url:?}: {e}"))?;
+        let provider = ProviderBuilder::new().disable_recommended_fillers().connect_http(url).erased();
+        let chain_id = provider.get_chain_id().await.map_err(|e| format!("EVM RPC {rpc_url}: {e}"))?;
+        if chain_id != config.chain_id {
+            return Err(format!("EVM RPC {rpc_url} serves chain {chain_id}, the manifest says {}", config.chain_id));
+        }
+        if config.senders.is_empty() {
+            return Err("no EVM sender keys".into());
+        }
+        for (lane, sender) in config.senders.iter().enumerate() {
+            let address = sender.address();
+            let nonce = provider.get_transaction_count(address).latest().await.map_err(|e| e.to_string())?;
+            let row: (Vec<u8>,) = sqlx::query_as(
+                "INSERT INTO evm_senders (lane, address, next_nonce) VALUES ($1, $2, $3)
+                 ON CONFLICT (lane) DO UPDATE SET lane = excluded.lane RETURNING address",
+            )
+            .bind(lane as i32)
+            .bind(address.as_slice())
+            .bind(nonce as i64)
+            .fetch_one(&pool)
+            .await
+            .map_err(|e| e.to_string())?;
+            if row.0 != address.as_slice() {
+                return Err(format!("lane {lane} belongs to another sender key: keep the sender keys in their order"));
+            }
+        }
+        let domain = eip712_domain! {
+            name: "MercatoForwarder", version: "1", chain_id: config.chain_id, verifying_contract: config.forwarder,
+        };
+        Ok(Arc::new(Self { pool, keys, provider, config, domain }))
+    }
+
+    /// The provider (for simulation and reads).
+    pub fn provider(&self) -> &DynProvider {
+        &self.provider
+    }
+
+    /// The lane a principal's requests use (stable, so one principal's requests stay in order).
+    pub fn lane_for(&self, principal: &str) -> i32 {
+        let hash = principal.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3));
+        (hash % self.config.senders.len() as u64) as i32
+    }
+
+    /// Estimates the inner call exactly as the forwarder makes it (from the forwarder, the signer's address
+    /// appended to the data); a call that would revert is refused with its revert data.
+    pub async fn simulate(&self, from: Address, to: Address, data: &Bytes) -> Result<u64, ApiError> {
+        let mut input = data.to_vec();
+        input.extend_from_slice(from.as_slice());
+        let call = TransactionRequest::default().with_from(self.config.forwarder).with_to(to).with_input(input);
+        self.provider.estimate_gas(call).await.map_err(|e| ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            reason: "simulation_failed",
+            message: format!("the call would fail: {e}"),
+            retry_after: None,
+        })
+    }
+
+    /// Gas limit of the outer transaction for an inner call of `gas` (the forwarder passes on 63/64 at most).
+    pub fn gas_limit(inner_gas: u64) -> u64 {
+        inner_gas * 64 / 63 + FORWARDER_OVERHEAD
+    }
+
+    /// Checks a wallet-signed request: the forwarder's own `verify` (signature, nonce, deadline).
+    pub async fn verify_signed(&self, request: &ERC2771Forwarder::ForwardRequestData) -> Result<(), ApiError> {
+        let forwarder = MercatoForwarder::new(self.config.forwarder, &self.provider);
+        let valid = forwarder.verify(request.clone()).call().await.map_err(ApiError::internal)?;
+        if valid {
+            Ok(())
+        } else {
+            Err(ApiError::bad_request(
+                "invalid_forward_request",
+                "the forwarder rejects this request: wrong signature, used nonce or past deadline",
+            ))
+        }
+    }
+
+    /// Runs every lane until `shutdown` turns true.
+    pub async fn run(self: Arc<Self>, shutdown: tokio::sync::watch::Receiver<bool>) {
+        let mut tasks = Vec::new();
+        for lane in 0..self.config.senders.len() as i32 {
+            let engine = self.clone();
+            let mut shutdown = shutdown.clone();
+            tasks.push(tokio::spawn(async move {
+                if let Err(e) = engine.reconcile(lane).await {
+                    tracing::error!(lane, error = %e, "reconciling the lane failed");
+                }
+                while !*shutdown.borrow() {
+                    let busy = match engine.tick(lane).await {
+                        Ok(busy) => busy,
+                        Err(e) => {
+                            tracing::warn!(lane, error = %e, "lane round failed; retrying");
+                            false
+                        }
+                    };
+                    if !busy {
+                        tokio::select! {
+                            _ = tokio::time::sleep(engine.config.poll) => {}
+                            _ = shutdown.changed() => {}
+                        }
+                    }
+                }
+            }));
+        }
+        for task in tasks {
+            let _ = task.await;
+        }
+    }
+
+    fn sender(&self, lane: i32) -> &PrivateKeySigner {
+        &self.config.senders[lane as usize]
+    }
+
+    /// Start-up: align the lane's nonce with the chain, rebroadcast what was signed but maybe never sent, and fill
+    /// nonce gaps with no-ops.
+    async fn reconcile(&self, lane: i32) -> Result<(), String> {
+        let sender = self.sender(lane).address();
+        let chain_nonce = self.provider.get_transaction_count(sender).latest().await.map_err(|e| e.to_string())?;
+        let (next,): (i64,) = sqlx::query_as(
+            "UPDATE evm_senders SET next_nonce = greatest(next_nonce, $2) WHERE lane = $1 RETURNING next_nonce",
+        )
+        .bind(lane)
+        .bind(chain_nonce as i64)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        let held: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT r.nonce, a.raw FROM requests r
+             JOIN LATERAL (SELECT raw FROM evm_attempts WHERE request_id = r.id ORDER BY created_at DESC LIMIT 1) a ON true
+             WHERE r.lane = $1 AND r.status = 'submitted' AND r.nonce >= $2",
+        )
+        .bind(lane)
+        .bind(chain_nonce as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        for (_, raw) in &held {
+            self.broadcast(raw).await;
+        }
+        let block = self.provider.get_block_number().await.map_err(|e| e.to_string())?;
+        for nonce in chain_nonce as i64..next {
+            if held.iter().any(|(n, _)| *n == nonce) {
+                continue;
+            }
+            tracing::warn!(lane, nonce, "filling a nonce gap with a no-op");
+            let (max_fee, priority) = self.fees().await?;
+            let (hash, raw) = self.sign(lane, nonce as u64, sender, Bytes::new(), 21_000, max_fee, priority)?;
+            sqlx::query(
+                "INSERT INTO evm_attempts (tx_hash, request_id, lane, nonce, max_fee, priority_fee, raw, sent_block)
+                 VALUES ($1, NULL, $2, $3, $4::NUMERIC, $5::NUMERIC, $6, $7)",
+            )
+            .bind(hash.as_slice())
+            .bind(lane)
+            .bind(nonce)
+            .bind(max_fee.to_string())
+            .bind(priority.to_string())
+            .bind(&raw)
+            .bind(block as i64)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+            self.broadcast(&raw).await;
+        }
+        Ok(())
+    }
+
+    /// One round: claim and send new requests, then follow the submitted ones. True when there was work.
+    async fn tick(&self, lane: i32) -> Result<bool, String> {
+        let sent = self.claim_and_send(lane).await?;
+        let followed = self.follow(lane).await?;
+        Ok(sent > 0 || followed)
+    }
+
+    /// EIP-1559 fees for the next block from `eth_feeHistory`: 2 × base fee + the median tip (at least 1 gwei),
+    /// capped.
+    async fn fees(&self) -> Result<(u128, u128), String> {
+        let history =
+            self.provider.get_fee_history(5, BlockNumberOrTag::Latest, &[50.0]).await.map_err(|e| e.to_string())?;
+        let base = history.base_fee_per_gas.last().copied().unwrap_or(1_000_000_000);
+        let mut tips: Vec<u128> =
+            history.reward.unwrap_or_default().iter().filter_map(|r| r.first().copied()).collect();
+        tips.sort_unstable();
+        let tip = tips.get(tips.len() / 2).copied().unwrap_or(0).max(1_000_000_000);
+        let max_fee = (base * 2 + tip).min(self.config.max_fee_cap);
+        Ok((max_fee, tip.min(max_fee)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn sign(
+        &self,
+        lane: i32,
+        nonce: u64,
+        to: Address,
+        input: Bytes,
+        gas_limit: u64,
+        max_fee: u128,
+        priority: u128,
+    ) -> Result<(B256, Vec<u8>), String> {
+        let tx = TxEip1559 {
+            chain_id: self.config.chain_id,
+            nonce,
+            gas_limit,
+            max_fee_per_gas: max_fee,
+            max_priority_fee_per_gas: priority,
+            to: TxKind::Call(to),
+            value: U256::ZERO,
+            access_list: Default::default(),
+            input,
+        };
+        let signature = self.sender(lane).sign_hash_sync(&tx.signature_hash()).map_err(|e| e.to_string())?;
+        let envelope = TxEnvelope::Eip1559(tx.into_signed(signature));
+        Ok((*envelope.tx_hash(), envelope.encoded_2718()))
+    }
+
+    /// Broadcasts signed bytes; what the node says is classified and logged, never retried here (the follower
+    /// decides from receipts and nonces).
+    async fn broadcast(&self, raw: &[u8]) {
+        if let Err(e) = self.provider.send_raw_transaction(raw).await {
+            let message = e.to_string().to_lowercase();
+            if message.contains("already known") || message.contains("known transaction") {
+                return;
+            }
+            if message.contains("nonce too low") {
+                tracing::debug!("broadcast: nonce already used; the follower resolves it");
+            } else if message.contains("underpriced") {
+                tracing::debug!("broadcast: replacement underpriced; the next bump raises the fees again");
+            } else {
+                tracing::warn!(error = %e, "broadcast refused");
+            }
+        }
+    }
+
+    /// The forward request call data for a payload (custodial: signed now with the user's key and their current
+    /// forwarder nonce).
+    async fn execute_calldata(&self, payload: &EvmPayload) -> Result<Bytes, String> {
+        let request = match payload {
+            EvmPayload::Custodial { user_id, from, to, data, gas } => {
+                let keys = keys::load(&self.pool, self.keys.as_ref(), *user_id).await.map_err(|e| e.to_string())?;
+                let forwarder = MercatoForwarder::new(self.config.forwarder, &self.provider);
+                let nonce = forwarder.nonces(*from).call().await.map_err(|e| e.to_string())?;
+                let now =
+                    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
+                let request = ForwardRequest {
+                    from: *from,
+                    to: *to,
+                    value: U256::ZERO,
+                    gas: U256::from(*gas),
+                    nonce,
+                    deadline: U48::from(now + 3_600),
+                    data: data.clone(),
+                };
+                let signature =
+                    keys.evm.sign_hash_sync(&request.eip712_signing_hash(&self.domain)).map_err(|e| e.to_string())?;
+                ERC2771Forwarder::ForwardRequestData {
+                    from: request.from,
+                    to: request.to,
+                    value: request.value,
+                    gas: request.gas,
+                    deadline: request.deadline,
+                    data: request.data,
+                    signature: signature.as_bytes().to_vec().into(),
+                }
+            }
+            EvmPayload::Signed { from, to, gas, deadline, data, signature } => ERC2771Forwarder::ForwardRequestData {
+                from: *from,
+                to: *to,
+                value: U256::ZERO,
+                gas: U256::from(*gas),
+                deadline: U48::from(*deadline),
+                data: data.clone(),
+                signature: signature.clone(),
+            },
+        };
+        Ok(MercatoForwarder::executeCall { request }.abi_encode().into())
+    }
+
+    async fn claim_and_send(&self, lane: i32) -> Result<usize, String> {
+        let err = |e: sqlx::Error| e.to_string();
+        let block = self.provider.get_block_number().await.map_err(|e| e.to_string())?;
+        let (max_fee, priority) = self.fees().await?;
+        let mut tx = self.pool.begin().await.map_err(err)?;
+        let rows: Vec<(i64, String, sqlx::types::Json<EvmPayload>, i64)> = sqlx::query_as(
+            "SELECT id, principal, payload, gas_limit FROM requests r
+             WHERE lane = $1 AND status = 'queued' AND chain = 'evm'
+               AND NOT EXISTS (SELECT 1 FROM requests s
+                               WHERE s.principal = r.principal AND s.status = 'submitted' AND s.mined_block IS NULL)
+             ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED",
+        )
+        .bind(lane)
+        .bind(self.config.batch)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let mut seen = std::collections::HashSet::new();
+        let mut signed = Vec::new();
+        for (id, principal, payload, gas_limit) in rows {
+            if !seen.insert(principal) {
+                continue; // one in flight per principal
+            }
+            let input = match self.execute_calldata(&payload.0).await {
+                Ok(input) => input,
+                Err(e) => {
+                    sqlx::query("UPDATE requests SET status = 'failed', error = $2, updated_at = now() WHERE id = $1")
+                        .bind(id)
+                        .bind(format!("could not prepare the transaction: {e}"))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    requests::record(&mut tx, id, "failed", Some("could not prepare the transaction"))
+                        .await
+                        .map_err(err)?;
+                    continue;
+                }
+            };
+            let (nonce,): (i64,) = sqlx::query_as(
+                "UPDATE evm_senders SET next_nonce = next_nonce + 1 WHERE lane = $1 RETURNING next_nonce - 1",
+            )
+            .bind(lane)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(err)?;
+            let forwarder = self.config.forwarder;
+            let (hash, raw) = self.sign(lane, nonce as u64, forwarder, input, gas_limit as u64, max_fee, priority)?;
+            sqlx::query(
+                "INSERT INTO evm_attempts (tx_hash, request_id, lane, nonce, max_fee, priority_fee, raw, sent_block)
+                 VALUES ($1, $2, $3, $4, $5::NUMERIC, $6::NUMERIC, $7, $8)",
+            )
+            .bind(hash.as_slice())
+            .bind(id)
+            .bind(lane)
+            .bind(nonce)
+            .bind(max_fee.to_string())
+            .bind(priority.to_string())
+            .bind(&raw)
+            .bind(block as i64)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+            sqlx::query(
+                "UPDATE requests SET status = 'submitted', sender = $2, nonce = $3, tx_hash = $4, updated_at = now()
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(self.sender(lane).address().as_slice())
+            .bind(nonce)
+            .bind(hash.as_slice())
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+            requests::record(&mut tx, id, "submitted", Some(&format!("{hash}"))).await.map_err(err)?;
+            signed.push(raw);
+        }
+        tx.commit().await.map_err(err)?;
+        for raw in &signed {
+            self.broadcast(raw).await;
+        }
+        Ok(signed.len())
+    }
+
+    async fn follow(&self, lane: i32) -> Result<bool, String> {
+        let err = |e: sqlx::Error| e.to_string();
+        let submitted: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT id, nonce, mined_block FROM requests WHERE lane = $1 AND status = 'submitted' ORDER BY nonce",
+        )
+        .bind(lane)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        if submitted.is_empty() {
+            return Ok(false);
+        }
+        let latest = self.provider.get_block_number().await.map_err(|e| e.to_string())?;
+        let chain_nonce = self
+            .provider
+            .get_transaction_count(self.sender(lane).address())
+            .latest()
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut changed = false;
+        for (id, nonce, mined_block) in submitted {
+            let attempts: Vec<Attempt> = sqlx::query_as(
+                "SELECT tx_hash, raw, max_fee::TEXT AS max_fee, priority_fee::TEXT AS priority_fee, sent_block FROM evm_attempts
+                 WHERE request_id = $1 ORDER BY created_at DESC",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?;
+            let mut receipt = None;
+            for attempt in &attempts {
+                let hash = B256::from_slice(&attempt.tx_hash);
+                if let Some(found) = self.provider.get_transaction_receipt(hash).await.map_err(|e| e.to_string())? {
+                    receipt = Some(found);
+                    break;
+                }
+            }
+            match receipt {
+                Some(receipt) => {
+                    let block = receipt.block_number.unwrap_or(latest) as i64;
+                    if mined_block != Some(block) {
+                        sqlx::query(
+                            "UPDATE requests SET mined_block = $2, tx_hash = $3, updated_at = now() WHERE id = $1",
+                        )
+                        .bind(id)
+                        .bind(block)
+                        .bind(receipt.transaction_hash.as_slice())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(err)?;
+                        changed = true;
+                    }
+                    if latest as i64 - block + 1 >= self.config.confirmations as i64 {
+                        let (status, error) = if receipt.status() {
+                            ("confirmed", None)
+                        } else {
+                            ("failed", Some("the transaction reverted on chain".to_owned()))
+                        };
+                        let mut tx = self.pool.begin().await.map_err(err)?;
+                        sqlx::query(
+                            "UPDATE requests SET status = $2, error = $3, gas_used = $4, updated_at = now() WHERE id = $1",
+                        )
+                        .bind(id)
+                        .bind(status)
+                        .bind(&error)
+                        .bind(receipt.gas_used as i64)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                        let detail = format!("block {block}, gas used {}", receipt.gas_used);
+                        requests::record(&mut tx, id, status, Some(error.as_deref().unwrap_or(&detail)))
+                            .await
+                            .map_err(err)?;
+                        tx.commit().await.map_err(err)?;
+                        changed = true;
+                    }
+                }
+                None if mined_block.is_some() => {
+                    // Mined, then gone: reorged out. The same signed bytes go out again.
+                    let mut tx = self.pool.begin().await.map_err(err)?;
+                    sqlx::query("UPDATE requests SET mined_block = NULL, updated_at = now() WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    requests::record(&mut tx, id, "submitted", Some("reorged out; rebroadcasting"))
+                        .await
+                        .map_err(err)?;
+                    tx.commit().await.map_err(err)?;
+                    if let Some(attempt) = attempts.first() {
+                        self.broadcast(&attempt.raw).await;
+                    }
+                    changed = true;
+                }
+                None if (nonce as u64) < chain_nonce => {
+                    // The nonce is used, by none of our attempts: the request did not execute. Queue it again.
+                    let mut tx = self.pool.begin().await.map_err(err)?;
+                    sqlx::query(
+                        "UPDATE requests SET status = 'queued', nonce = NULL, sender = NULL, tx_hash = NULL,
+                         updated_at = now() WHERE id = $1",
+                    )
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                    sqlx::query("UPDATE evm_attempts SET request_id = NULL WHERE request_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    requests::record(&mut tx, id, "queued", Some("nonce taken by another transaction; re-queued"))
+                        .await
+                        .map_err(err)?;
+                    tx.commit().await.map_err(err)?;
+                    changed = true;
+                }
+                None => {
+                    let Some(Attempt { raw, max_fee, priority_fee: priority, sent_block, .. }) = attempts.first()
+                    else {
+                        continue;
+                    };
+                    if (latest as i64) - sent_block < self.config.bump_after_blocks as i64 {
+                        continue;
+                    }
+                    let (old_max, old_tip): (u128, u128) =
+                        (max_fee.parse().unwrap_or(0), priority.parse().unwrap_or(0));
+                    if old_max >= self.config.max_fee_cap {
+                        self.broadcast(raw).await; // at the cap: keep it in the pool and wait
+                        continue;
+                    }
+                    let (est_max, est_tip) = self.fees().await?;
+                    let bump = |old: u128| old + old / 8 + 1; // ≥ 12.5%
+                    let new_max = bump(old_max).max(est_max).min(self.config.max_fee_cap);
+                    let new_tip = bump(old_tip).max(est_tip).min(new_max);
+                    let input = <TxEnvelope as alloy::eips::eip2718::Decodable2718>::decode_2718(&mut raw.as_slice())
+                        .map_err(|e| e.to_string())?;
+                    let TxEnvelope::Eip1559(signed) = input else { continue };
+                    let old = signed.tx();
+                    let forwarder = self.config.forwarder;
+                    let (hash, new_raw) =
+                        self.sign(lane, nonce as u64, forwarder, old.input.clone(), old.gas_limit, new_max, new_tip)?;
+                    sqlx::query(
+                        "INSERT INTO evm_attempts (tx_hash, request_id, lane, nonce, max_fee, priority_fee, raw, sent_block)
+                         VALUES ($1, $2, $3, $4, $5::NUMERIC, $6::NUMERIC, $7, $8)",
+                    )
+                    .bind(hash.as_slice())
+                    .bind(id)
+                    .bind(lane)
+                    .bind(nonce)
+                    .bind(new_max.to_string())
+                    .bind(new_tip.to_string())
+                    .bind(&new_raw)
+                    .bind(latest as i64)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(err)?;
+                    tracing::info!(request = id, nonce, new_max, new_tip, "fees bumped");
+                    self.broadcast(&new_raw).await;
+                    changed = true;
+                }
+            }
+        }
+        Ok(changed)
+    }
+}

@@ -1,0 +1,4 @@
+//! Gas sponsorship on EVM: the allowlist ([`policy`]) and the submission engine ([`engine`]).
+
+pub mod engine;
+pub mod policy;

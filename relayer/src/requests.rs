@@ -1,0 +1,222 @@
+//! Sponsored requests in the durable queue: acceptance with idempotency, status, history and change notification.
+
+use crate::error::ApiError;
+use axum::http::StatusCode;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{PgPool, Postgres, Transaction};
+
+/// The Postgres channel a status change is announced on (payload: the request id).
+pub const STATUS_CHANNEL: &str = "relayer_request_status";
+
+/// A request as the API shows it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct RequestView {
+    /// Request id.
+    pub id: i64,
+    /// `evm` or `solana`.
+    pub chain: String,
+    /// `queued` → `submitted` → `confirmed` | `failed`.
+    pub status: String,
+    /// The transaction (hex hash on EVM), once submitted.
+    pub tx_hash: Option<String>,
+    /// The block it was mined in.
+    pub block: Option<i64>,
+    /// Gas it used, once confirmed.
+    pub gas_used: Option<i64>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// Status history, oldest first.
+    pub events: Vec<RequestEvent>,
+}
+
+/// One status change.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct RequestEvent {
+    /// The new status.
+    pub status: String,
+    /// What happened.
+    pub detail: Option<String>,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+/// A new request to enqueue.
+pub struct NewRequest<'a> {
+    /// Who is charged.
+    pub principal: &'a str,
+    /// The custodial user, if any.
+    pub user_id: Option<i64>,
+    /// The client's idempotency key.
+    pub idempotency_key: &'a str,
+    /// The request body as received (hashed for the reuse check).
+    pub body: &'a [u8],
+    /// `evm` or `solana`.
+    pub chain: &'a str,
+    /// The nonce lane.
+    pub lane: i32,
+    /// What the engine sends.
+    pub payload: serde_json::Value,
+    /// Gas limit of the transaction.
+    pub gas_limit: i64,
+}
+
+/// Checks an `Idempotency-Key` header value.
+pub fn check_idempotency_key(key: Option<&str>) -> Result<String, ApiError> {
+    let key = key.ok_or_else(|| {
+        ApiError::bad_request("missing_idempotency_key", "send an Idempotency-Key header (1-128 printable characters)")
+    })?;
+    if key.is_empty() || key.len() > 128 || !key.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(ApiError::bad_request(
+            "invalid_idempotency_key",
+            "Idempotency-Key: 1-128 printable ASCII characters",
+        ));
+    }
+    Ok(key.to_owned())
+}
+
+/// What an earlier request with the same key says about this one.
+pub enum Existing {
+    /// None: go ahead.
+    New,
+    /// The same body was accepted before: answer with that request.
+    Replay(i64),
+}
+
+/// Looks up `(principal, key)`: a replay of the same body returns the earlier request; another body is refused.
+pub async fn find_existing(pool: &PgPool, principal: &str, key: &str, body: &[u8]) -> Result<Existing, ApiError> {
+    let row: Option<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT id, body_hash FROM requests WHERE principal = $1 AND idempotency_key = $2")
+            .bind(principal)
+            .bind(key)
+            .fetch_optional(pool)
+            .await
+            .map_err(ApiError::internal)?;
+    match row {
+        None => Ok(Existing::New),
+        Some((id, hash)) if hash[..] == Sha256::digest(body)[..] => Ok(Existing::Replay(id)),
+        Some(_) => Err(ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            reason: "idempotency_key_reused",
+            message: "this Idempotency-Key was used for a different request".into(),
+            retry_after: None,
+        }),
+    }
+}
+
+/// Enqueues a request; returns its id, or the id of the request that won a race for the same key (same body).
+pub async fn enqueue(pool: &PgPool, new: NewRequest<'_>) -> Result<i64, ApiError> {
+    let hash = Sha256::digest(new.body).to_vec();
+    let mut tx = pool.begin().await.map_err(ApiError::internal)?;
+    let inserted: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO requests (principal, user_id, idempotency_key, body_hash, chain, lane, payload, gas_limit)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (principal, idempotency_key) DO NOTHING RETURNING id",
+    )
+    .bind(new.principal)
+    .bind(new.user_id)
+    .bind(new.idempotency_key)
+    .bind(&hash)
+    .bind(new.chain)
+    .bind(new.lane)
+    .bind(&new.payload)
+    .bind(new.gas_limit)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(ApiError::internal)?;
+    let Some((id,)) = inserted else {
+        drop(tx);
+        return match find_existing(pool, new.principal, new.idempotency_key, new.body).await? {
+            Existing::Replay(id) => Ok(id),
+            Existing::New => Err(ApiError::internal("idempotency row vanished")),
+        };
+    };
+    record(&mut tx, id, "queued", Some("accepted")).await.map_err(ApiError::internal)?;
+    tx.commit().await.map_err(ApiError::internal)?;
+    Ok(id)
+}
+
+/// Appends a status event and announces the change (delivered when `tx` commits).
+pub async fn record(
+    tx: &mut Transaction<'_, Postgres>,
+    request_id: i64,
+    status: &str,
+    detail: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO request_events (request_id, status, detail) VALUES ($1, $2, $3)")
+        .bind(request_id)
+        .bind(status)
+        .bind(detail)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(STATUS_CHANNEL)
+        .bind(request_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    chain: String,
+    status: String,
+    tx_hash: Option<Vec<u8>>,
+    mined_block: Option<i64>,
+    gas_used: Option<i64>,
+    error: Option<String>,
+}
+
+/// A request with its history. With a session (`principal` = `user:<id>`) only that user's requests are found;
+/// without one only wallet requests (`evm:<address>`), whose content is public on chain anyway. Another
+/// principal's request is "not found".
+pub async fn view(pool: &PgPool, id: i64, principal: Option<&str>) -> Result<RequestView, ApiError> {
+    let row: Option<StatusRow> = sqlx::query_as(
+        "SELECT chain, status, tx_hash, mined_block, gas_used, error FROM requests
+         WHERE id = $1 AND (principal = $2 OR ($2 IS NULL AND principal LIKE 'evm:%'))",
+    )
+    .bind(id)
+    .bind(principal)
+    .fetch_optional(pool)
+    .await
+    .map_err(ApiError::internal)?;
+    let Some(StatusRow { chain, status, tx_hash, mined_block: block, gas_used, error }) = row else {
+        return Err(ApiError {
+            status: StatusCode::NOT_FOUND,
+            reason: "request_not_found",
+            message: format!("no request {id} of yours"),
+            retry_after: None,
+        });
+    };
+    let events: Vec<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT status, detail, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')
+         FROM request_events WHERE request_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await
+    .map_err(ApiError::internal)?;
+    Ok(RequestView {
+        id,
+        chain,
+        status,
+        tx_hash: tx_hash.map(|h| format!("0x{}", hex::encode(h))),
+        block,
+        gas_used,
+        error,
+        events: events.into_iter().map(|(status, detail, at)| RequestEvent { status, detail, at }).collect(),
+    })
+}
+
+/// Gas charged to `principal` over the last 24 hours (limits of queued and submitted requests, gas used of
+/// confirmed and failed ones).
+pub async fn gas_spent_today(pool: &PgPool, principal: Option<&str>) -> Result<i64, ApiError> {
+    let (spent,): (Option<i64>,) = sqlx::query_as(
+        "SELECT sum(CASE WHEN status IN ('queued', 'submitted') THEN gas_limit ELSE coalesce(gas_used, 0) END)::BIGINT
+         FROM requests WHERE chain = 'evm' AND created_at > now() - interval '1 day' AND ($1::TEXT IS NULL OR principal = $1)",
+    )
+    .bind(principal)
+    .fetch_one(pool)
+    .await
+    .map_err(ApiError::internal)?;
+    Ok(spent.unwrap_or(0))
+}
