@@ -76,6 +76,9 @@ pub struct ServeArgs {
     /// Gas the relayer sponsors per day in all.
     #[arg(long, env = "MERCATO_RELAYER_GLOBAL_DAILY_GAS", default_value_t = 2_000_000_000)]
     pub global_daily_gas: i64,
+    /// Sign-ups and log-ins a client address may make per minute.
+    #[arg(long, env = "MERCATO_RELAYER_AUTH_PER_IP_PER_MINUTE", default_value_t = 30)]
+    pub auth_per_ip_per_minute: usize,
     /// Sponsored requests a principal may send per minute.
     #[arg(long, env = "MERCATO_RELAYER_REQUESTS_PER_MINUTE", default_value_t = 120)]
     pub requests_per_minute: usize,

@@ -51,7 +51,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             let policy = SponsorPolicy { user_daily_gas: args.user_daily_gas, global_daily_gas: args.global_daily_gas };
             let mut state =
                 api::AppState::new(pool.clone(), keys.clone(), args.session_ttl, mercato_relayer::metrics_handle())
-                    .with_policy(policy, args.requests_per_minute);
+                    .with_policy(policy, args.requests_per_minute)
+                    .with_auth_limit(args.auth_per_ip_per_minute);
             let (stop, stopped) = tokio::sync::watch::channel(false);
             let mut engine_task = None;
             if let Some(path) = &args.manifest {

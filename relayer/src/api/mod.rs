@@ -78,6 +78,12 @@ impl AppState {
         self
     }
 
+    /// Sets how many sign-ups and log-ins one client address may make per minute.
+    pub fn with_auth_limit(mut self, per_ip_per_minute: usize) -> Self {
+        self.auth_by_ip = Arc::new(RateLimiter::new(per_ip_per_minute, Duration::from_secs(60)));
+        self
+    }
+
     /// Sets the budgets and the per-principal request rate (per minute).
     pub fn with_policy(mut self, policy: SponsorPolicy, requests_per_minute: usize) -> Self {
         self.policy = policy;
