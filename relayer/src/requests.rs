@@ -104,8 +104,19 @@ pub async fn find_existing(pool: &PgPool, principal: &str, key: &str, body: &[u8
     }
 }
 
-/// Enqueues a request; returns its id, or the id of the request that won a race for the same key (same body).
-pub async fn enqueue(pool: &PgPool, new: NewRequest<'_>) -> Result<i64, ApiError> {
+/// Daily gas limits checked when a request is enqueued.
+#[derive(Debug, Clone, Copy)]
+pub struct Budgets {
+    /// Per principal.
+    pub principal: i64,
+    /// Relayer-wide.
+    pub global: i64,
+}
+
+/// Enqueues a request, reserving its gas limit in today's budgets in the same transaction (429 and nothing stored
+/// when a budget would be exceeded); returns its id, or the id of the request that won a race for the same key
+/// (same body).
+pub async fn enqueue(pool: &PgPool, new: NewRequest<'_>, budgets: Budgets) -> Result<i64, ApiError> {
     let hash = Sha256::digest(new.body).to_vec();
     let mut tx = pool.begin().await.map_err(ApiError::internal)?;
     let inserted: Option<(i64,)> = sqlx::query_as(
@@ -130,6 +141,18 @@ pub async fn enqueue(pool: &PgPool, new: NewRequest<'_>) -> Result<i64, ApiError
             Existing::New => Err(ApiError::internal("idempotency row vanished")),
         };
     };
+    let over = |reason, message: &str| ApiError {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        reason,
+        message: message.into(),
+        retry_after: Some(3_600),
+    };
+    if !reserve_gas(&mut tx, new.principal, new.gas_limit, budgets.principal).await.map_err(ApiError::internal)? {
+        return Err(over("user_budget_exceeded", "your daily gas allowance is used up"));
+    }
+    if !reserve_gas(&mut tx, "*", new.gas_limit, budgets.global).await.map_err(ApiError::internal)? {
+        return Err(over("global_budget_exceeded", "the relayer's daily gas budget is used up"));
+    }
     record(&mut tx, id, "queued", Some("accepted")).await.map_err(ApiError::internal)?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(id)
@@ -207,16 +230,36 @@ pub async fn view(pool: &PgPool, id: i64, principal: Option<&str>) -> Result<Req
     })
 }
 
-/// Gas charged to `principal` over the last 24 hours (limits of queued and submitted requests, gas used of
-/// confirmed and failed ones).
-pub async fn gas_spent_today(pool: &PgPool, principal: Option<&str>) -> Result<i64, ApiError> {
-    let (spent,): (Option<i64>,) = sqlx::query_as(
-        "SELECT sum(CASE WHEN status IN ('queued', 'submitted') THEN gas_limit ELSE coalesce(gas_used, 0) END)::BIGINT
-         FROM requests WHERE chain = 'evm' AND created_at > now() - interval '1 day' AND ($1::TEXT IS NULL OR principal = $1)",
+/// Reserves `gas` of today's budget for `principal` (at most `limit`) in `tx`; false when it would exceed it.
+pub async fn reserve_gas(
+    tx: &mut Transaction<'_, Postgres>,
+    principal: &str,
+    gas: i64,
+    limit: i64,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO gas_budgets (principal, day, reserved) SELECT $1, current_date, $2 WHERE $2 <= $3
+         ON CONFLICT (principal, day) DO UPDATE SET reserved = gas_budgets.reserved + $2
+         WHERE gas_budgets.reserved + $2 <= $3 RETURNING reserved",
     )
     .bind(principal)
-    .fetch_one(pool)
-    .await
-    .map_err(ApiError::internal)?;
-    Ok(spent.unwrap_or(0))
+    .bind(gas)
+    .bind(limit)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Gives back what a final request reserved but did not use (its gas limit minus its gas used), to its principal
+/// and to the relayer-wide budget, on the day it was accepted.
+pub async fn settle_gas(tx: &mut Transaction<'_, Postgres>, request_id: i64, gas_used: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE gas_budgets b SET reserved = greatest(b.reserved - (r.gas_limit - $2), 0)
+         FROM requests r WHERE r.id = $1 AND b.day = r.created_at::DATE AND b.principal IN (r.principal, '*')",
+    )
+    .bind(request_id)
+    .bind(gas_used)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -24,6 +24,13 @@ pub struct SponsorPolicy {
     pub global_daily_gas: i64,
 }
 
+impl SponsorPolicy {
+    /// The limits as the queue checks them.
+    pub fn budgets(&self) -> requests::Budgets {
+        requests::Budgets { principal: self.user_daily_gas, global: self.global_daily_gas }
+    }
+}
+
 /// A custodial user's call.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EvmCall {
@@ -92,23 +99,6 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     requests::check_idempotency_key(headers.get("idempotency-key").and_then(|v| v.to_str().ok()))
 }
 
-/// Refuses when the principal's or everybody's daily gas would be exceeded (429; nothing is spent).
-async fn check_budget(state: &AppState, principal: &str, gas_limit: i64) -> Result<(), ApiError> {
-    let over = |reason, message: &str| ApiError {
-        status: StatusCode::TOO_MANY_REQUESTS,
-        reason,
-        message: message.into(),
-        retry_after: Some(3_600),
-    };
-    if requests::gas_spent_today(&state.pool, Some(principal)).await? + gas_limit > state.policy.user_daily_gas {
-        return Err(over("user_budget_exceeded", "your daily gas allowance is used up"));
-    }
-    if requests::gas_spent_today(&state.pool, None).await? + gas_limit > state.policy.global_daily_gas {
-        return Err(over("global_budget_exceeded", "the relayer's daily gas budget is used up"));
-    }
-    Ok(())
-}
-
 async fn accepted(
     state: &AppState,
     id: i64,
@@ -146,10 +136,9 @@ pub async fn evm_call(
         .evm_address
         .parse()
         .map_err(ApiError::internal)?;
-    let estimate = engine.simulate(from, call.to, &call.data).await?;
-    let gas = call.gas.unwrap_or(estimate + estimate / 4 + 10_000);
+    let simulated = engine.simulate(from, call.to, &call.data, call.gas).await?;
+    let gas = call.gas.unwrap_or(simulated + simulated / 4 + 10_000);
     let gas_limit = EvmEngine::gas_limit(gas) as i64;
-    check_budget(&state, &principal, gas_limit).await?;
     let payload = EvmPayload::Custodial { user_id: session.user_id, from, to: call.to, data: call.data, gas };
     let id = requests::enqueue(
         &state.pool,
@@ -163,6 +152,7 @@ pub async fn evm_call(
             payload: serde_json::to_value(payload).map_err(ApiError::internal)?,
             gas_limit,
         },
+        state.policy.budgets(),
     )
     .await?;
     metrics::counter!("relayer_requests_accepted_total", "chain" => "evm", "kind" => "custodial").increment(1);
@@ -204,9 +194,8 @@ pub async fn evm_forward(
         signature: request.signature.clone(),
     };
     engine.verify_signed(&data).await?;
-    engine.simulate(request.from, request.to, &request.data).await?;
+    engine.simulate(request.from, request.to, &request.data, Some(request.gas)).await?;
     let gas_limit = EvmEngine::gas_limit(request.gas) as i64;
-    check_budget(&state, &principal, gas_limit).await?;
     let payload = EvmPayload::Signed {
         from: request.from,
         to: request.to,
@@ -227,6 +216,7 @@ pub async fn evm_forward(
             payload: serde_json::to_value(payload).map_err(ApiError::internal)?,
             gas_limit,
         },
+        state.policy.budgets(),
     )
     .await?;
     metrics::counter!("relayer_requests_accepted_total", "chain" => "evm", "kind" => "signed").increment(1);

@@ -163,18 +163,23 @@ impl EvmEngine {
         (hash % self.config.senders.len() as u64) as i32
     }
 
-    /// Estimates the inner call exactly as the forwarder makes it (from the forwarder, the signer's address
-    /// appended to the data); a call that would revert is refused with its revert data.
-    pub async fn simulate(&self, from: Address, to: Address, data: &Bytes) -> Result<u64, ApiError> {
+    /// Simulates the inner call exactly as the forwarder makes it (from the forwarder, the signer's address appended
+    /// to the data): with `gas` given, one `eth_call` with that gas; else `eth_estimateGas`. Returns the gas; a call
+    /// that would revert is refused with its revert data.
+    pub async fn simulate(&self, from: Address, to: Address, data: &Bytes, gas: Option<u64>) -> Result<u64, ApiError> {
         let mut input = data.to_vec();
         input.extend_from_slice(from.as_slice());
         let call = TransactionRequest::default().with_from(self.config.forwarder).with_to(to).with_input(input);
-        self.provider.estimate_gas(call).await.map_err(|e| ApiError {
+        let refused = |e: alloy::transports::TransportError| ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             reason: "simulation_failed",
             message: format!("the call would fail: {e}"),
             retry_after: None,
-        })
+        };
+        match gas {
+            Some(gas) => self.provider.call(call.with_gas_limit(gas)).await.map(|_| gas).map_err(refused),
+            None => self.provider.estimate_gas(call).await.map_err(refused),
+        }
     }
 
     /// Gas limit of the outer transaction for an inner call of `gas` (the forwarder passes on 63/64 at most).
@@ -547,6 +552,7 @@ impl EvmEngine {
                         .execute(&mut *tx)
                         .await
                         .map_err(err)?;
+                        requests::settle_gas(&mut tx, id, receipt.gas_used as i64).await.map_err(err)?;
                         let detail = format!("block {block}, gas used {}", receipt.gas_used);
                         requests::record(&mut tx, id, status, Some(error.as_deref().unwrap_or(&detail)))
                             .await
