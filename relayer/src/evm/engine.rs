@@ -109,6 +109,9 @@ struct Attempt {
     sent_block: i64,
 }
 
+/// How often a lane reconciles its nonce with the chain after start-up.
+const RECONCILE_EVERY: Duration = Duration::from_secs(30);
+
 /// Gas the forwarder needs beyond the inner call (signature check, nonce, the call itself).
 const FORWARDER_OVERHEAD: u64 = 60_000;
 
@@ -208,10 +211,15 @@ impl EvmEngine {
             let engine = self.clone();
             let mut shutdown = shutdown.clone();
             tasks.push(tokio::spawn(async move {
-                if let Err(e) = engine.reconcile(lane).await {
-                    tracing::error!(lane, error = %e, "reconciling the lane failed");
-                }
+                let mut reconciled: Option<std::time::Instant> = None;
                 while !*shutdown.borrow() {
+                    // At start and then periodically: align with the chain's nonce, fill gaps.
+                    if reconciled.is_none_or(|at| at.elapsed() >= RECONCILE_EVERY) {
+                        match engine.reconcile(lane).await {
+                            Ok(()) => reconciled = Some(std::time::Instant::now()),
+                            Err(e) => tracing::error!(lane, error = %e, "reconciling the lane failed"),
+                        }
+                    }
                     let busy = match engine.tick(lane).await {
                         Ok(busy) => busy,
                         Err(e) => {
