@@ -2,6 +2,11 @@
 
 /// Seed of the house PDA (listing counter): `["house"]`.
 pub const HOUSE_SEED: &[u8] = b"house";
+/// Address of the house PDA, derived at compile time (checked with a plain comparison instead of a 1,500 CU PDA
+/// syscall).
+pub const HOUSE_ADDRESS: anchor_lang::prelude::Pubkey = anchor_lang::prelude::Pubkey::new_from_array(
+    anchor_lang::derive_program_address(&[HOUSE_SEED], crate::ID.as_array()).0,
+);
 /// Seed of a listing PDA: `["listing", item_mint]` (one open listing per item).
 pub const LISTING_SEED: &[u8] = b"listing";
 /// Seed of a listing's item escrow (token account owned by the listing): `["item_escrow", listing]`.

@@ -31,6 +31,10 @@ pub struct Listing {
     pub version: u8,
     /// Bump of this PDA.
     pub bump: u8,
+    /// Bump of the item escrow PDA.
+    pub item_escrow_bump: u8,
+    /// Bump of the bid escrow PDA.
+    pub bid_escrow_bump: u8,
     /// Sequential id.
     pub id: u64,
     /// Kind.

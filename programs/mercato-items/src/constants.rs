@@ -2,6 +2,11 @@
 
 /// Seed of the items config PDA: `["items_config"]`. It is also the mint, metadata and group authority.
 pub const ITEMS_CONFIG_SEED: &[u8] = b"items_config";
+/// Address of the items config PDA, derived at compile time (checked with a plain comparison instead of a 1,500 CU
+/// PDA syscall).
+pub const ITEMS_CONFIG_ADDRESS: anchor_lang::prelude::Pubkey = anchor_lang::prelude::Pubkey::new_from_array(
+    anchor_lang::derive_program_address(&[ITEMS_CONFIG_SEED], crate::ID.as_array()).0,
+);
 /// Seed of the collection mint PDA (a Token-2022 group): `["collection"]`.
 pub const COLLECTION_SEED: &[u8] = b"collection";
 /// Seed of an item's mint PDA: `["item_mint", id as u64 little-endian]`. Ids start at 1, as on EVM.

@@ -2,6 +2,11 @@
 
 /// Seed of the economy config PDA: `["config"]`.
 pub const CONFIG_SEED: &[u8] = b"config";
+/// Address of the economy config PDA, derived at compile time (other programs check it with a plain comparison
+/// instead of a 1,500 CU PDA syscall).
+pub const CONFIG_ADDRESS: anchor_lang::prelude::Pubkey = anchor_lang::prelude::Pubkey::new_from_array(
+    anchor_lang::derive_program_address(&[CONFIG_SEED], crate::ID.as_array()).0,
+);
 /// Seed of the currency mint PDA: `["mint"]`. Its mint authority is the config PDA.
 pub const MINT_SEED: &[u8] = b"mint";
 /// Seed of the rewards vault PDA (an SPL token account owned by the config PDA): `["rewards_vault"]`.

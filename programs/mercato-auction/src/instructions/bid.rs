@@ -1,9 +1,10 @@
 //! `bid`: a new high bid on an English auction; the previous high bid goes to the previous bidder's credits in the
 //! same instruction.
 
+use anchor_lang::error::ErrorCode as Anchor;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
-use mercato_token::constants::CONFIG_SEED;
+use mercato_token::constants::CONFIG_ADDRESS;
 use mercato_token::state::EconomyConfig;
 
 use crate::constants::*;
@@ -18,37 +19,38 @@ pub struct Bid<'info> {
     #[account(mut)]
     pub bidder: Signer<'info>,
     /// The economy config (increment, anti-snipe buffer).
-    #[account(seeds = [CONFIG_SEED], bump = economy_config.bump, seeds::program = mercato_token::ID)]
+    #[account(address = CONFIG_ADDRESS)]
     pub economy_config: Box<Account<'info, EconomyConfig>>,
     /// The currency mint.
     #[account(address = economy_config.mint)]
     pub currency_mint: Box<Account<'info, Mint>>,
     /// The listing.
-    #[account(mut, seeds = [LISTING_SEED, listing.item_mint.as_ref()], bump = listing.bump)]
+    #[account(
+        mut,
+        constraint = mercato_pda::is(&listing.key(), &[LISTING_SEED, listing.item_mint.as_ref()], listing.bump, &crate::ID)
+            @ Anchor::ConstraintSeeds
+    )]
     pub listing: Box<Account<'info, Listing>>,
     /// Pays the bid.
     #[account(mut, token::mint = currency_mint, token::authority = bidder)]
     pub bidder_currency: Box<Account<'info, TokenAccount>>,
     /// Holds the high bid.
-    #[account(mut, seeds = [BID_ESCROW_SEED, listing.key().as_ref()], bump)]
+    #[account(
+        mut,
+        constraint = mercato_pda::is(&bid_escrow.key(), &[BID_ESCROW_SEED, listing.key().as_ref()], listing.bid_escrow_bump, &crate::ID)
+            @ Anchor::ConstraintSeeds
+    )]
     pub bid_escrow: Box<Account<'info, TokenAccount>>,
     /// CHECK: the current high bidder, or the bidder itself when there is no bid yet (checked in the handler).
     pub previous_bidder: UncheckedAccount<'info>,
     /// The house (owns credit accounts).
-    #[account(seeds = [HOUSE_SEED], bump = house.bump)]
+    #[account(address = HOUSE_ADDRESS)]
     pub house: Box<Account<'info, House>>,
-    /// Receives the refund: the previous bidder's credit account, owned by the house, so no bidder can refuse a
-    /// refund and block being outbid. Created (paid by this bidder) on the previous bidder's first refund.
-    #[account(
-        init_if_needed,
-        payer = bidder,
-        seeds = [CREDIT_SEED, previous_bidder.key().as_ref()],
-        bump,
-        token::mint = currency_mint,
-        token::authority = house,
-        token::token_program = token_program
-    )]
-    pub previous_bidder_credit: Box<Account<'info, TokenAccount>>,
+    /// CHECK: receives the refund: the previous bidder's credit account `["credit", previous_bidder]`, owned by the
+    /// house, so no bidder can refuse a refund and block being outbid. Created (paid by this bidder) on the previous
+    /// bidder's first refund (`ensure_credit`).
+    #[account(mut)]
+    pub previous_bidder_credit: UncheckedAccount<'info>,
     /// SPL Token.
     pub token_program: Program<'info, Token>,
     /// System program.
@@ -81,6 +83,15 @@ pub fn handler(ctx: Context<Bid>, amount: u64) -> Result<()> {
 
     // Take the new bid, then move the old one from the escrow to the previous bidder's credits.
     let a = &ctx.accounts;
+    let factory = super::CreditFactory {
+        payer: &a.bidder.to_account_info(),
+        house: &a.house.to_account_info(),
+        currency_mint: &a.currency_mint.to_account_info(),
+        token_program: &a.token_program,
+        system_program: &a.system_program,
+    };
+    let previous_bidder_credit = a.previous_bidder_credit.to_account_info();
+    super::ensure_credit(&previous_bidder_credit, a.previous_bidder.key, &factory)?;
     super::pay(
         &a.token_program,
         &a.bidder_currency.to_account_info(),
@@ -93,7 +104,7 @@ pub fn handler(ctx: Context<Bid>, amount: u64) -> Result<()> {
     super::pay(
         &a.token_program,
         &a.bid_escrow.to_account_info(),
-        &a.previous_bidder_credit.to_account_info(),
+        &previous_bidder_credit,
         &a.listing.to_account_info(),
         &[&seeds],
         previous_amount,

@@ -1,11 +1,12 @@
 //! `create_listing`: puts an item into escrow as an English, Dutch or fixed-price listing.
 
+use anchor_lang::error::ErrorCode as Anchor;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 use anchor_spl::token_interface::{self, Mint as MintI, Token2022, TokenAccount as TokenAccountI, TransferChecked};
 use mercato_items::constants::ITEM_SEED;
 use mercato_items::state::Item;
-use mercato_token::constants::CONFIG_SEED;
+use mercato_token::constants::CONFIG_ADDRESS;
 use mercato_token::state::EconomyConfig;
 
 use crate::constants::*;
@@ -20,10 +21,10 @@ pub struct CreateListing<'info> {
     #[account(mut)]
     pub seller: Signer<'info>,
     /// The house (listing ids).
-    #[account(mut, seeds = [HOUSE_SEED], bump = house.bump)]
+    #[account(mut, address = HOUSE_ADDRESS)]
     pub house: Box<Account<'info, House>>,
     /// The economy config (durations).
-    #[account(seeds = [CONFIG_SEED], bump = economy_config.bump, seeds::program = mercato_token::ID)]
+    #[account(address = CONFIG_ADDRESS)]
     pub economy_config: Box<Account<'info, EconomyConfig>>,
     /// The currency mint.
     #[account(address = economy_config.mint)]
@@ -33,7 +34,10 @@ pub struct CreateListing<'info> {
     pub item_mint: Box<InterfaceAccount<'info, MintI>>,
     /// The item's record in the items program: only Mercato items (supply 1, no mint or freeze authority, no
     /// delegate extension) can be listed, so nothing can add to, freeze or pull from the escrow.
-    #[account(seeds = [ITEM_SEED, item_mint.key().as_ref()], bump = item_record.bump, seeds::program = mercato_items::ID)]
+    #[account(
+        constraint = mercato_pda::is(&item_record.key(), &[ITEM_SEED, item_mint.key().as_ref()], item_record.bump, &mercato_items::ID)
+            @ Anchor::ConstraintSeeds
+    )]
     pub item_record: Box<Account<'info, Item>>,
     /// The seller's account holding the item.
     #[account(mut, token::mint = item_mint, token::authority = seller, token::token_program = item_token_program)]
@@ -106,6 +110,8 @@ pub fn handler(
     let listing = &mut ctx.accounts.listing;
     listing.version = 1;
     listing.bump = ctx.bumps.listing;
+    listing.item_escrow_bump = ctx.bumps.item_escrow;
+    listing.bid_escrow_bump = ctx.bumps.bid_escrow;
     listing.id = id;
     listing.kind = kind;
     listing.seller = ctx.accounts.seller.key();

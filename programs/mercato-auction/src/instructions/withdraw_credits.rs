@@ -1,8 +1,9 @@
 //! `withdraw_credits`: moves credits (refunds, proceeds, royalties) to any currency account the owner names.
 
+use anchor_lang::error::ErrorCode as Anchor;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
-use mercato_token::constants::CONFIG_SEED;
+use mercato_token::constants::CONFIG_ADDRESS;
 use mercato_token::state::EconomyConfig;
 
 use crate::constants::*;
@@ -16,16 +17,20 @@ pub struct WithdrawCredits<'info> {
     /// The owner of the credits.
     pub owner: Signer<'info>,
     /// The house (signs for credit accounts).
-    #[account(seeds = [HOUSE_SEED], bump = house.bump)]
+    #[account(address = HOUSE_ADDRESS)]
     pub house: Box<Account<'info, House>>,
     /// The economy config (names the currency).
-    #[account(seeds = [CONFIG_SEED], bump = economy_config.bump, seeds::program = mercato_token::ID)]
+    #[account(address = CONFIG_ADDRESS)]
     pub economy_config: Box<Account<'info, EconomyConfig>>,
     /// The currency mint.
     #[account(address = economy_config.mint)]
     pub currency_mint: Box<Account<'info, Mint>>,
-    /// The owner's credit account.
-    #[account(mut, seeds = [CREDIT_SEED, owner.key().as_ref()], bump)]
+    /// The owner's credit account `["credit", owner]` (an existing account: its address is recognised by hashing).
+    #[account(
+        mut,
+        constraint = mercato_pda::is_existing(&credit.key(), &[CREDIT_SEED, owner.key().as_ref()], &crate::ID).is_some()
+            @ Anchor::ConstraintSeeds
+    )]
     pub credit: Box<Account<'info, TokenAccount>>,
     /// Any currency account of the owner's choosing.
     #[account(mut, token::mint = currency_mint)]

@@ -16,7 +16,7 @@ pub struct BurnItem<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     /// The items config (burn count).
-    #[account(mut, seeds = [ITEMS_CONFIG_SEED], bump = config.bump)]
+    #[account(mut, address = ITEMS_CONFIG_ADDRESS)]
     pub config: Box<Account<'info, ItemsConfig>>,
     /// The item's mint.
     #[account(mut, mint::token_program = token_program)]

@@ -10,8 +10,7 @@ use anchor_spl::token_2022_extensions::{
     token_metadata_update_field,
 };
 use anchor_spl::token_interface::{
-    Mint, MintTo, SetAuthority, Token2022, TokenAccount, mint_to, set_authority,
-    spl_token_2022::instruction::AuthorityType,
+    Mint, MintTo, SetAuthority, Token2022, mint_to, set_authority, spl_token_2022::instruction::AuthorityType,
 };
 use spl_token_group_interface::state::TokenGroupMember;
 
@@ -27,11 +26,12 @@ pub struct MintItem<'info> {
     #[account(mut)]
     pub minter: Signer<'info>,
     /// The items config.
-    #[account(mut, seeds = [ITEMS_CONFIG_SEED], bump = config.bump, has_one = minter, has_one = collection)]
+    #[account(mut, address = ITEMS_CONFIG_ADDRESS, has_one = minter, has_one = collection)]
     pub config: Box<Account<'info, ItemsConfig>>,
-    /// The collection mint (its group size grows).
+    /// CHECK: the collection mint (the config's, `has_one`; its group size grows). Token-2022 checks the group and
+    /// its update authority in `InitializeMember`.
     #[account(mut)]
-    pub collection: Box<InterfaceAccount<'info, Mint>>,
+    pub collection: UncheckedAccount<'info>,
     /// CHECK: the first owner; only its address is used (owner of the new token account).
     pub recipient: UncheckedAccount<'info>,
     /// The item's mint, at the PDA of the next id.
@@ -49,15 +49,10 @@ pub struct MintItem<'info> {
         extensions::group_member_pointer::member_address = item_mint
     )]
     pub item_mint: Box<InterfaceAccount<'info, Mint>>,
-    /// The recipient's token account for the item.
-    #[account(
-        init,
-        payer = minter,
-        associated_token::mint = item_mint,
-        associated_token::authority = recipient,
-        associated_token::token_program = token_program
-    )]
-    pub recipient_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the recipient's associated token account for the item, created by the handler (the associated token
+    /// program checks its address and fails if it exists, as `init` would).
+    #[account(mut)]
+    pub recipient_token: UncheckedAccount<'info>,
     /// The item's record.
     #[account(init, payer = minter, space = 8 + Item::INIT_SPACE, seeds = [ITEM_SEED, item_mint.key().as_ref()], bump)]
     pub item: Box<Account<'info, Item>>,
@@ -147,14 +142,20 @@ pub fn handler(ctx: Context<MintItem>, attributes: ItemAttributes, name: String,
             value,
         )?;
     }
+    let recipient_token = ctx.accounts.recipient_token.to_account_info();
+    mercato_pda::create_associated_token_account(
+        &ctx.accounts.minter.to_account_info(),
+        &recipient_token,
+        &ctx.accounts.recipient.to_account_info(),
+        &mint,
+        &ctx.accounts.system_program.to_account_info(),
+        &program,
+        &ctx.accounts.associated_token_program.to_account_info(),
+    )?;
     mint_to(
         CpiContext::new_with_signer(
             program.key(),
-            MintTo {
-                mint: mint.clone(),
-                to: ctx.accounts.recipient_token.to_account_info(),
-                authority: authority.clone(),
-            },
+            MintTo { mint: mint.clone(), to: recipient_token, authority: authority.clone() },
             signer,
         ),
         1,

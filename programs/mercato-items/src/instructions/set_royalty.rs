@@ -14,7 +14,7 @@ pub struct SetRoyalty<'info> {
     /// The items authority.
     pub authority: Signer<'info>,
     /// The items config.
-    #[account(mut, seeds = [ITEMS_CONFIG_SEED], bump = config.bump, has_one = authority, has_one = economy_config)]
+    #[account(mut, address = ITEMS_CONFIG_ADDRESS, has_one = authority, has_one = economy_config)]
     pub config: Account<'info, ItemsConfig>,
     /// The economy config (royalty cap).
     pub economy_config: Account<'info, EconomyConfig>,
@@ -46,7 +46,7 @@ pub struct SetRole<'info> {
     /// The items authority.
     pub authority: Signer<'info>,
     /// The items config.
-    #[account(mut, seeds = [ITEMS_CONFIG_SEED], bump = config.bump, has_one = authority)]
+    #[account(mut, address = ITEMS_CONFIG_ADDRESS, has_one = authority)]
     pub config: Account<'info, ItemsConfig>,
 }
 
