@@ -36,6 +36,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
+    tracing_subscriber::fmt().with_env_filter("warn").with_writer(std::io::stderr).init();
     let users = env("BENCH_USERS", 500);
     let rounds = env("BENCH_ROUNDS", 4);
     let deployed = deploy(&["--block-time", "1"]);

@@ -253,13 +253,17 @@ pub async fn reserve_gas(
 /// Gives back what a final request reserved but did not use (its gas limit minus its gas used), to its principal
 /// and to the relayer-wide budget, on the day it was accepted.
 pub async fn settle_gas(tx: &mut Transaction<'_, Postgres>, request_id: i64, gas_used: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE gas_budgets b SET reserved = greatest(b.reserved - (r.gas_limit - $2), 0)
-         FROM requests r WHERE r.id = $1 AND b.day = r.created_at::DATE AND b.principal IN (r.principal, '*')",
-    )
-    .bind(request_id)
-    .bind(gas_used)
-    .execute(&mut **tx)
-    .await?;
+    // The principal's row first, then the relayer-wide one: the order `enqueue` locks them in, so the two never
+    // wait on each other in opposite orders (a deadlock).
+    for principal in ["r.principal", "'*'"] {
+        sqlx::query(&format!(
+            "UPDATE gas_budgets b SET reserved = greatest(b.reserved - (r.gas_limit - $2), 0)
+             FROM requests r WHERE r.id = $1 AND b.day = r.created_at::DATE AND b.principal = {principal}"
+        ))
+        .bind(request_id)
+        .bind(gas_used)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
