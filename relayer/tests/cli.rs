@@ -44,7 +44,10 @@ async fn serves_rotates_and_never_logs_secrets() {
         .stderr(log)
         .spawn()
         .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let stdout = child.stdout.take().unwrap();
+    // Killed even when an assertion below fails.
+    let mut child = KillOnDrop(child);
+    let mut stdout = BufReader::new(stdout);
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
     assert!(line.contains(&format!("listening on http://127.0.0.1:{port}")), "{line:?}");
@@ -59,8 +62,8 @@ async fn serves_rotates_and_never_logs_secrets() {
     assert_eq!(http.post(format!("{url}/v1/auth/login")).json(&wrong).send().await.unwrap().status(), 401);
     let me = http.get(format!("{url}/v1/me")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(me.status(), 200);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
 
     let logs = std::fs::read_to_string(&log_path).unwrap();
     assert!(logs.contains("/v1/auth/signup"), "the requests were logged at all:\n{logs}");
@@ -109,4 +112,13 @@ fn refuses_to_start_without_a_master_key() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no master key") && stderr.contains("gen-master-key"), "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
