@@ -89,6 +89,18 @@ async fn start_relayer(
     stop: tokio::sync::watch::Receiver<bool>,
     run_engine: bool,
 ) -> Relayer {
+    start_relayer_with(deployed, pool, policy, stop, run_engine, 1, 3).await
+}
+
+async fn start_relayer_with(
+    deployed: &Deployed,
+    pool: sqlx::PgPool,
+    policy: SponsorPolicy,
+    stop: tokio::sync::watch::Receiver<bool>,
+    run_engine: bool,
+    confirmations: u64,
+    bump_after_blocks: u64,
+) -> Relayer {
     let evm = deployed.manifest.evm.as_ref().unwrap();
     let keys = Arc::new(LocalKeyStore::from_hex(MASTER_KEY, &[]).unwrap());
     let senders = (6..=9).map(|i| PrivateKeySigner::from(deployed.anvil.keys()[i].clone())).collect();
@@ -96,8 +108,8 @@ async fn start_relayer(
         chain_id: evm.chain_id,
         forwarder: evm.contracts.forwarder,
         senders,
-        confirmations: 1,
-        bump_after_blocks: 3,
+        confirmations,
+        bump_after_blocks,
         max_fee_cap: 500_000_000_000,
         poll: Duration::from_millis(50),
         batch: 64,
@@ -366,4 +378,90 @@ async fn custodial_and_wallet_users_bid_and_vote_without_eth() {
     provider.evm_mine(None).await.unwrap();
     assert_eq!(balances().await, before, "refusals spent no gas");
     let _ = stop_tx.send(true);
+}
+
+/// Polls the database until `condition` holds for request `id`.
+async fn wait_in_db(pool: &sqlx::PgPool, id: i64, condition: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let sql = format!("SELECT count(*) FROM requests WHERE id = $1 AND {condition}");
+        let (n,): (i64,) = sqlx::query_as(&sql).bind(id).fetch_one(pool).await.unwrap();
+        if n == 1 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "request {id} never reached {condition}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dropped_and_reorged_transactions_land_exactly_once() {
+    let deployed = deploy(&["--block-time", "1"]);
+    let c = deployed.manifest.evm.as_ref().unwrap().contracts;
+    let provider = ProviderBuilder::new().connect_http(deployed.anvil.endpoint().parse().unwrap());
+    let pg = LocalPostgres::start().unwrap();
+    let pool = mercato_relayer::db::connect(&pg.create_database("relayer").unwrap(), 16).await.unwrap();
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let policy = SponsorPolicy { user_daily_gas: 5_000_000, global_daily_gas: 1_000_000_000 };
+    // Final at 4 blocks deep; fees bumped after 2 blocks without a receipt.
+    let relayer = start_relayer_with(&deployed, pool.clone(), policy, stop, true, 4, 2).await;
+    let (_, session) = relayer
+        .post("/v1/auth/signup", json!({"email": "ivy@example.com", "password": "ivy's long password"}), None, None)
+        .await;
+    let token = session["token"].as_str().unwrap().to_owned();
+    let ivy: Address = session["user"]["evm_address"].as_str().unwrap().parse().unwrap();
+    let forwarder = MercatoForwarder::new(c.forwarder, &provider);
+    let mrc = MercatoToken::new(c.token, &provider);
+    let approve = |value: u64| json!({"to": c.token, "data": Bytes::from(MercatoToken::approveCall { spender: c.auction_house, value: U256::from(value) }.abi_encode())});
+
+    // 1. Dropped from the pool before any block: after 2 blocks the same nonce goes out again with higher fees.
+    provider.anvil_set_interval_mining(0).await.unwrap();
+    let (status, accepted) = relayer.post("/v1/evm/calls", approve(1), Some(&token), Some("drop")).await;
+    assert_eq!(status, 202, "{accepted}");
+    let id = accepted["id"].as_i64().unwrap();
+    wait_in_db(&pool, id, "status = 'submitted'").await;
+    provider.anvil_drop_all_transactions().await.unwrap();
+    provider.anvil_set_interval_mining(1).await.unwrap();
+    let view = relayer.wait(id, Some(&token)).await;
+    assert_eq!(view["status"], "confirmed", "{view}");
+    let fees: Vec<(String, String)> = sqlx::query_as(
+        "SELECT max_fee::TEXT, priority_fee::TEXT FROM evm_attempts WHERE request_id = $1 ORDER BY created_at",
+    )
+    .bind(id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(fees.len() >= 2, "the dropped transaction was replaced: {fees:?}");
+    let (first, second): (u128, u128) = (fees[0].0.parse().unwrap(), fees[1].0.parse().unwrap());
+    let (first_tip, second_tip): (u128, u128) = (fees[0].1.parse().unwrap(), fees[1].1.parse().unwrap());
+    assert!(second * 8 >= first * 9 && second_tip * 8 >= first_tip * 9, "both fees up at least 12.5%: {fees:?}");
+    assert_eq!(forwarder.nonces(ivy).call().await.unwrap(), U256::from(1), "executed once");
+
+    // 2. Mined, then reorged out before it is final: the same bytes go out again and land once.
+    let (status, accepted) = relayer.post("/v1/evm/calls", approve(2), Some(&token), Some("reorg")).await;
+    assert_eq!(status, 202, "{accepted}");
+    let id = accepted["id"].as_i64().unwrap();
+    wait_in_db(&pool, id, "mined_block IS NOT NULL").await;
+    provider.anvil_set_interval_mining(0).await.unwrap();
+    let (mined,): (i64,) =
+        sqlx::query_as("SELECT mined_block FROM requests WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap();
+    let latest = provider.get_block_number().await.unwrap();
+    provider.anvil_rollback(Some(latest - mined as u64 + 1)).await.unwrap();
+    provider.anvil_drop_all_transactions().await.unwrap();
+    assert!(provider.get_transaction_receipt(view_hash(&pool, id).await).await.unwrap().is_none(), "reorged out");
+    wait_in_db(&pool, id, "mined_block IS NULL").await;
+    provider.anvil_set_interval_mining(1).await.unwrap();
+    let view = relayer.wait(id, Some(&token)).await;
+    assert_eq!(view["status"], "confirmed", "{view}");
+    let history: Vec<&str> = view["events"].as_array().unwrap().iter().filter_map(|e| e["detail"].as_str()).collect();
+    assert!(history.iter().any(|d| d.contains("reorged out")), "{history:?}");
+    assert_eq!(forwarder.nonces(ivy).call().await.unwrap(), U256::from(2), "each request executed exactly once");
+    assert_eq!(mrc.allowance(ivy, c.auction_house).call().await.unwrap(), U256::from(2));
+    let _ = stop_tx.send(true);
+}
+
+async fn view_hash(pool: &sqlx::PgPool, id: i64) -> B256 {
+    let (hash,): (Vec<u8>,) =
+        sqlx::query_as("SELECT tx_hash FROM requests WHERE id = $1").bind(id).fetch_one(pool).await.unwrap();
+    B256::from_slice(&hash)
 }
