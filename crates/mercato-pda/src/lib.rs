@@ -26,6 +26,11 @@ pub fn is<const N: usize>(address: &Pubkey, seeds: &[&[u8]; N], bump: u8, progra
 /// The bump under which `address` is the PDA of `seeds` under `program_id`, if any, trying 255 down to 0 (for an
 /// initialized account whose bump is not stored anywhere; see the crate docs). Costs one hash per bump tried: about
 /// two on average, as `find_program_address`, whose steps cost ten times more.
+///
+/// **Only sound for an account the caller has already checked to exist and to be owned by the expected program**
+/// (that is what makes a non-canonical bump harmless: nobody but the deriving program could have created it, and it
+/// only creates canonical ones). Never use it to accept an empty or system-owned address. A wrong address costs all
+/// 256 hashes (~40-50k CU) before it is refused.
 pub fn is_existing<const N: usize>(address: &Pubkey, seeds: &[&[u8]; N], program_id: &Pubkey) -> Option<u8> {
     (0..=u8::MAX).rev().find(|bump| is(address, seeds, *bump, program_id))
 }
