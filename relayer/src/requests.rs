@@ -147,13 +147,15 @@ pub async fn enqueue(pool: &PgPool, new: NewRequest<'_>, budgets: Budgets) -> Re
         message: message.into(),
         retry_after: Some(3_600),
     };
+    record(&mut tx, id, "queued", Some("accepted")).await.map_err(ApiError::internal)?;
+    // The budgets last, the relayer-wide row after the principal's: every acceptance locks that row, so it is held
+    // only for one statement and the commit.
     if !reserve_gas(&mut tx, new.principal, new.gas_limit, budgets.principal).await.map_err(ApiError::internal)? {
         return Err(over("user_budget_exceeded", "your daily gas allowance is used up"));
     }
     if !reserve_gas(&mut tx, "*", new.gas_limit, budgets.global).await.map_err(ApiError::internal)? {
         return Err(over("global_budget_exceeded", "the relayer's daily gas budget is used up"));
     }
-    record(&mut tx, id, "queued", Some("accepted")).await.map_err(ApiError::internal)?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(id)
 }

@@ -186,6 +186,8 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
 pub struct SessionUser {
     /// The user.
     pub user_id: i64,
+    /// Their custodial EVM address.
+    pub evm_address: alloy::primitives::Address,
     /// The bearer token.
     pub token: String,
 }
@@ -202,8 +204,8 @@ impl FromRequestParts<AppState> for SessionUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::unauthorized("missing_session", "send Authorization: Bearer <session token>"))?;
-        let user_id = accounts::session_user(&state.pool, token).await?;
-        Ok(Self { user_id, token: token.to_owned() })
+        let (user_id, evm_address) = accounts::session_user(&state.pool, token).await?;
+        Ok(Self { user_id, evm_address, token: token.to_owned() })
     }
 }
 

@@ -131,11 +131,7 @@ pub async fn evm_call(
     }
     state.requests_by_principal.check(&principal).map_err(ApiError::rate_limited)?;
     state.allowlist.check(call.to, &call.data)?;
-    let from: Address = crate::accounts::profile(&state.pool, session.user_id)
-        .await?
-        .evm_address
-        .parse()
-        .map_err(ApiError::internal)?;
+    let from = session.evm_address;
     let simulated = engine.simulate(from, call.to, &call.data, call.gas).await?;
     let gas = call.gas.unwrap_or(simulated + simulated / 4 + 10_000);
     let gas_limit = EvmEngine::gas_limit(gas) as i64;
