@@ -17,7 +17,7 @@ use alloy::providers::{Provider, ProviderBuilder};
 use alloy::signers::{SignerSync, local::PrivateKeySigner};
 use alloy::sol_types::{SolCall, SolStruct, eip712_domain};
 use mercato_e2e::evm::deploy;
-use mercato_evm_bindings::{ERC2771Forwarder, ForwardRequest, MercatoForwarder, MercatoToken};
+use mercato_evm_bindings::{ForwardRequest, MercatoForwarder, MercatoToken};
 use mercato_postgres::LocalPostgres;
 use mercato_relayer::api::{AppState, sponsor::SponsorPolicy};
 use mercato_relayer::evm::engine::{EvmConfig, EvmEngine};
@@ -181,17 +181,7 @@ async fn main() {
                 data: data.into(),
             };
             let signature = user.sign_hash_sync(&request.eip712_signing_hash(&domain)).unwrap();
-            let call = MercatoForwarder::executeCall {
-                request: ERC2771Forwarder::ForwardRequestData {
-                    from: request.from,
-                    to: request.to,
-                    value: request.value,
-                    gas: request.gas,
-                    deadline: request.deadline,
-                    data: request.data,
-                    signature: signature.as_bytes().to_vec().into(),
-                },
-            };
+            let call = MercatoForwarder::executeCall { request: request.with_signature(signature.as_bytes().to_vec()) };
             let lane = i % senders.len();
             let tx = TxEip1559 {
                 chain_id: evm.chain_id,

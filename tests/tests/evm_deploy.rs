@@ -135,15 +135,7 @@ async fn deploy_script_wires_the_suite_and_a_zero_eth_user_buys_gaslessly() {
         name: "MercatoForwarder", version: "1", chain_id: evm.chain_id, verifying_contract: c.forwarder,
     };
     let request_sig = buyer.sign_hash_sync(&request.eip712_signing_hash(&forwarder_domain)).unwrap();
-    let request_data = ERC2771Forwarder::ForwardRequestData {
-        from: request.from,
-        to: request.to,
-        value: request.value,
-        gas: request.gas,
-        deadline: request.deadline,
-        data: request.data.clone(),
-        signature: request_sig.as_bytes().to_vec().into(),
-    };
+    let request_data = request.clone().with_signature(request_sig.as_bytes().to_vec());
     assert!(forwarder.verify(request_data.clone()).call().await.unwrap(), "the forwarder accepts the signature");
 
     // ---- the relayer submits and pays

@@ -82,3 +82,22 @@ alloy::sol! {
         bytes data;
     }
 }
+
+impl ForwardRequest {
+    /// The forwarder's `execute` argument: this request with its signature (the nonce is not part of it; the
+    /// forwarder checks the signature against the signer's current nonce).
+    pub fn with_signature(
+        self,
+        signature: impl Into<alloy::primitives::Bytes>,
+    ) -> ERC2771Forwarder::ForwardRequestData {
+        ERC2771Forwarder::ForwardRequestData {
+            from: self.from,
+            to: self.to,
+            value: self.value,
+            gas: self.gas,
+            deadline: self.deadline,
+            data: self.data,
+            signature: signature.into(),
+        }
+    }
+}

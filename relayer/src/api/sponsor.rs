@@ -136,23 +136,8 @@ pub async fn evm_call(
     let gas = call.gas.unwrap_or(simulated + simulated / 4 + 10_000);
     let gas_limit = EvmEngine::gas_limit(gas) as i64;
     let payload = EvmPayload::Custodial { user_id: session.user_id, from, to: call.to, data: call.data, gas };
-    let id = requests::enqueue(
-        &state.pool,
-        NewRequest {
-            principal: &principal,
-            user_id: Some(session.user_id),
-            idempotency_key: &key,
-            body: &body,
-            chain: "evm",
-            lane: engine.lane_for(&principal),
-            payload: serde_json::to_value(payload).map_err(ApiError::internal)?,
-            gas_limit,
-        },
-        state.policy.budgets(),
-    )
-    .await?;
-    metrics::counter!("relayer_requests_accepted_total", "chain" => "evm", "kind" => "custodial").increment(1);
-    accepted(&state, id, Some(&principal), true).await
+    let accepted = Accepted { principal: &principal, user_id: Some(session.user_id), key: &key, body: &body };
+    enqueue_evm(&state, engine, accepted, payload, gas_limit, "custodial").await
 }
 
 /// Sponsors a forward request a wallet signed: checked with the forwarder's `verify`, simulated, then queued.
@@ -200,23 +185,43 @@ pub async fn evm_forward(
         data: request.data,
         signature: request.signature,
     };
-    let id = requests::enqueue(
-        &state.pool,
-        NewRequest {
-            principal: &principal,
-            user_id: None,
-            idempotency_key: &key,
-            body: &body,
-            chain: "evm",
-            lane: engine.lane_for(&principal),
-            payload: serde_json::to_value(payload).map_err(ApiError::internal)?,
-            gas_limit,
-        },
-        state.policy.budgets(),
-    )
-    .await?;
-    metrics::counter!("relayer_requests_accepted_total", "chain" => "evm", "kind" => "signed").increment(1);
-    accepted(&state, id, None, true).await
+    let accepted = Accepted { principal: &principal, user_id: None, key: &key, body: &body };
+    enqueue_evm(&state, engine, accepted, payload, gas_limit, "signed").await
+}
+
+/// Who asked, under which key, with which body.
+struct Accepted<'a> {
+    principal: &'a str,
+    user_id: Option<i64>,
+    key: &'a str,
+    body: &'a [u8],
+}
+
+/// Queues a checked EVM request on its principal's lane (budgets reserved in the same transaction) and answers 202
+/// with its state.
+async fn enqueue_evm(
+    state: &AppState,
+    engine: &EvmEngine,
+    request: Accepted<'_>,
+    payload: EvmPayload,
+    gas_limit: i64,
+    kind: &'static str,
+) -> Result<(StatusCode, Json<RequestView>), ApiError> {
+    let new = NewRequest {
+        principal: request.principal,
+        user_id: request.user_id,
+        idempotency_key: request.key,
+        body: request.body,
+        chain: "evm",
+        lane: engine.lane_for(request.principal),
+        payload: serde_json::to_value(payload).map_err(ApiError::internal)?,
+        gas_limit,
+    };
+    let id = requests::enqueue(&state.pool, new, state.policy.budgets()).await?;
+    metrics::counter!("relayer_requests_accepted_total", "chain" => "evm", "kind" => kind).increment(1);
+    // Custodial requests are read back as their user; wallet requests are public.
+    let viewer = request.user_id.map(|_| request.principal);
+    accepted(state, id, viewer, true).await
 }
 
 fn principal_of(session: &MaybeSession) -> Option<String> {

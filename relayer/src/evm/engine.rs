@@ -109,6 +109,38 @@ struct Attempt {
     sent_block: i64,
 }
 
+/// A signed transaction about to be stored (before it is broadcast).
+struct NewAttempt<'a> {
+    hash: B256,
+    request_id: Option<i64>,
+    lane: i32,
+    nonce: i64,
+    max_fee: u128,
+    priority_fee: u128,
+    raw: &'a [u8],
+    sent_block: u64,
+}
+
+impl NewAttempt<'_> {
+    async fn insert<'e>(&self, executor: impl sqlx::PgExecutor<'e>) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO evm_attempts (tx_hash, request_id, lane, nonce, max_fee, priority_fee, raw, sent_block)
+             VALUES ($1, $2, $3, $4, $5::NUMERIC, $6::NUMERIC, $7, $8)",
+        )
+        .bind(self.hash.as_slice())
+        .bind(self.request_id)
+        .bind(self.lane)
+        .bind(self.nonce)
+        .bind(self.max_fee.to_string())
+        .bind(self.priority_fee.to_string())
+        .bind(self.raw)
+        .bind(self.sent_block as i64)
+        .execute(executor)
+        .await?;
+        Ok(())
+    }
+}
+
 /// How often a lane reconciles its nonce with the chain after start-up.
 const RECONCILE_EVERY: Duration = Duration::from_secs(30);
 
@@ -279,18 +311,17 @@ impl EvmEngine {
             tracing::warn!(lane, nonce, "filling a nonce gap with a no-op");
             let (max_fee, priority) = self.fees().await?;
             let (hash, raw) = self.sign(lane, nonce as u64, sender, Bytes::new(), 21_000, max_fee, priority)?;
-            sqlx::query(
-                "INSERT INTO evm_attempts (tx_hash, request_id, lane, nonce, max_fee, priority_fee, raw, sent_block)
-                 VALUES ($1, NULL, $2, $3, $4::NUMERIC, $5::NUMERIC, $6, $7)",
-            )
-            .bind(hash.as_slice())
-            .bind(lane)
-            .bind(nonce)
-            .bind(max_fee.to_string())
-            .bind(priority.to_string())
-            .bind(&raw)
-            .bind(block as i64)
-            .execute(&self.pool)
+            NewAttempt {
+                hash,
+                request_id: None,
+                lane,
+                nonce,
+                max_fee,
+                priority_fee: priority,
+                raw: &raw,
+                sent_block: block,
+            }
+            .insert(&self.pool)
             .await
             .map_err(|e| e.to_string())?;
             self.broadcast(&raw).await;
@@ -385,15 +416,7 @@ impl EvmEngine {
                 };
                 let signature =
                     keys.evm.sign_hash_sync(&request.eip712_signing_hash(&self.domain)).map_err(|e| e.to_string())?;
-                ERC2771Forwarder::ForwardRequestData {
-                    from: request.from,
-                    to: request.to,
-                    value: request.value,
-                    gas: request.gas,
-                    deadline: request.deadline,
-                    data: request.data,
-                    signature: signature.as_bytes().to_vec().into(),
-                }
+                request.with_signature(signature.as_bytes().to_vec())
             }
             EvmPayload::Signed { from, to, gas, deadline, data, signature } => ERC2771Forwarder::ForwardRequestData {
                 from: *from,
@@ -455,19 +478,17 @@ impl EvmEngine {
             .map_err(err)?;
             let forwarder = self.config.forwarder;
             let (hash, raw) = self.sign(lane, nonce as u64, forwarder, input, gas_limit as u64, max_fee, priority)?;
-            sqlx::query(
-                "INSERT INTO evm_attempts (tx_hash, request_id, lane, nonce, max_fee, priority_fee, raw, sent_block)
-                 VALUES ($1, $2, $3, $4, $5::NUMERIC, $6::NUMERIC, $7, $8)",
-            )
-            .bind(hash.as_slice())
-            .bind(id)
-            .bind(lane)
-            .bind(nonce)
-            .bind(max_fee.to_string())
-            .bind(priority.to_string())
-            .bind(&raw)
-            .bind(block as i64)
-            .execute(&mut *tx)
+            NewAttempt {
+                hash,
+                request_id: Some(id),
+                lane,
+                nonce,
+                max_fee,
+                priority_fee: priority,
+                raw: &raw,
+                sent_block: block,
+            }
+            .insert(&mut *tx)
             .await
             .map_err(err)?;
             sqlx::query(
@@ -510,6 +531,18 @@ impl EvmEngine {
             .latest()
             .await
             .map_err(|e| e.to_string())?;
+        // The lane's nonce as of a few blocks back: a nonce used that long ago without a receipt of ours was taken
+        // by another transaction. (At the tip, a node may count a nonce before it serves the receipt; re-queueing on
+        // that would run the request twice.)
+        let settled_nonce = match latest.checked_sub(self.config.confirmations.max(2)) {
+            Some(block) => self
+                .provider
+                .get_transaction_count(self.sender(lane).address())
+                .block_id(block.into())
+                .await
+                .map_err(|e| e.to_string())?,
+            None => 0,
+        };
         let mut changed = false;
         for (id, nonce, mined_block) in submitted {
             let attempts: Vec<Attempt> = sqlx::query_as(
@@ -586,8 +619,9 @@ impl EvmEngine {
                     }
                     changed = true;
                 }
-                None if (nonce as u64) < chain_nonce => {
-                    // The nonce is used, by none of our attempts: the request did not execute. Queue it again.
+                None if (nonce as u64) < settled_nonce => {
+                    // The nonce was used blocks ago, by none of our attempts: the request did not execute. Queue it
+                    // again.
                     let mut tx = self.pool.begin().await.map_err(err)?;
                     sqlx::query(
                         "UPDATE requests SET status = 'queued', nonce = NULL, sender = NULL, tx_hash = NULL,
@@ -607,6 +641,10 @@ impl EvmEngine {
                         .map_err(err)?;
                     tx.commit().await.map_err(err)?;
                     changed = true;
+                }
+                None if (nonce as u64) < chain_nonce => {
+                    // Used at the tip but no receipt yet: wait for the node to catch up (see `settled_nonce`).
+                    continue;
                 }
                 None => {
                     let Some(Attempt { raw, max_fee, priority_fee: priority, sent_block, .. }) = attempts.first()
@@ -633,19 +671,17 @@ impl EvmEngine {
                     let forwarder = self.config.forwarder;
                     let (hash, new_raw) =
                         self.sign(lane, nonce as u64, forwarder, old.input.clone(), old.gas_limit, new_max, new_tip)?;
-                    sqlx::query(
-                        "INSERT INTO evm_attempts (tx_hash, request_id, lane, nonce, max_fee, priority_fee, raw, sent_block)
-                         VALUES ($1, $2, $3, $4, $5::NUMERIC, $6::NUMERIC, $7, $8)",
-                    )
-                    .bind(hash.as_slice())
-                    .bind(id)
-                    .bind(lane)
-                    .bind(nonce)
-                    .bind(new_max.to_string())
-                    .bind(new_tip.to_string())
-                    .bind(&new_raw)
-                    .bind(latest as i64)
-                    .execute(&self.pool)
+                    NewAttempt {
+                        hash,
+                        request_id: Some(id),
+                        lane,
+                        nonce,
+                        max_fee: new_max,
+                        priority_fee: new_tip,
+                        raw: &new_raw,
+                        sent_block: latest,
+                    }
+                    .insert(&self.pool)
                     .await
                     .map_err(err)?;
                     tracing::info!(request = id, nonce, new_max, new_tip, "fees bumped");
