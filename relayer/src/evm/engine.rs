@@ -433,8 +433,6 @@ impl EvmEngine {
 
     async fn claim_and_send(&self, lane: i32) -> Result<usize, String> {
         let err = |e: sqlx::Error| e.to_string();
-        let block = self.provider.get_block_number().await.map_err(|e| e.to_string())?;
-        let (max_fee, priority) = self.fees().await?;
         let mut tx = self.pool.begin().await.map_err(err)?;
         let rows: Vec<(i64, String, sqlx::types::Json<EvmPayload>, i64)> = sqlx::query_as(
             "SELECT id, principal, payload, gas_limit FROM requests r
@@ -448,6 +446,11 @@ impl EvmEngine {
         .fetch_all(&mut *tx)
         .await
         .map_err(err)?;
+        if rows.is_empty() {
+            return Ok(0); // an idle lane costs one query, no RPC
+        }
+        let block = self.provider.get_block_number().await.map_err(|e| e.to_string())?;
+        let (max_fee, priority) = self.fees().await?;
         let mut seen = std::collections::HashSet::new();
         let mut signed = Vec::new();
         for (id, principal, payload, gas_limit) in rows {
@@ -561,135 +564,142 @@ impl EvmEngine {
                     break;
                 }
             }
-            match receipt {
-                Some(receipt) => {
-                    let block = receipt.block_number.unwrap_or(latest) as i64;
-                    if mined_block != Some(block) {
-                        sqlx::query(
-                            "UPDATE requests SET mined_block = $2, tx_hash = $3, updated_at = now() WHERE id = $1",
-                        )
-                        .bind(id)
-                        .bind(block)
-                        .bind(receipt.transaction_hash.as_slice())
-                        .execute(&self.pool)
-                        .await
-                        .map_err(err)?;
-                        changed = true;
-                    }
-                    if latest as i64 - block + 1 >= self.config.confirmations as i64 {
-                        let (status, error) = if receipt.status() {
-                            ("confirmed", None)
-                        } else {
-                            ("failed", Some("the transaction reverted on chain".to_owned()))
-                        };
-                        let mut tx = self.pool.begin().await.map_err(err)?;
-                        sqlx::query(
-                            "UPDATE requests SET status = $2, error = $3, gas_used = $4, updated_at = now() WHERE id = $1",
-                        )
-                        .bind(id)
-                        .bind(status)
-                        .bind(&error)
-                        .bind(receipt.gas_used as i64)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                        requests::settle_gas(&mut tx, id, receipt.gas_used as i64).await.map_err(err)?;
-                        let detail = format!("block {block}, gas used {}", receipt.gas_used);
-                        requests::record(&mut tx, id, status, Some(error.as_deref().unwrap_or(&detail)))
-                            .await
-                            .map_err(err)?;
-                        tx.commit().await.map_err(err)?;
-                        changed = true;
-                    }
-                }
-                None if mined_block.is_some() => {
-                    // Mined, then gone: reorged out. The same signed bytes go out again.
-                    let mut tx = self.pool.begin().await.map_err(err)?;
-                    sqlx::query("UPDATE requests SET mined_block = NULL, updated_at = now() WHERE id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                    requests::record(&mut tx, id, "submitted", Some("reorged out; rebroadcasting"))
-                        .await
-                        .map_err(err)?;
-                    tx.commit().await.map_err(err)?;
-                    if let Some(attempt) = attempts.first() {
-                        self.broadcast(&attempt.raw).await;
-                    }
-                    changed = true;
-                }
-                None if (nonce as u64) < settled_nonce => {
-                    // The nonce was used blocks ago, by none of our attempts: the request did not execute. Queue it
-                    // again.
-                    let mut tx = self.pool.begin().await.map_err(err)?;
-                    sqlx::query(
-                        "UPDATE requests SET status = 'queued', nonce = NULL, sender = NULL, tx_hash = NULL,
-                         updated_at = now() WHERE id = $1",
-                    )
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(err)?;
-                    sqlx::query("UPDATE evm_attempts SET request_id = NULL WHERE request_id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                    requests::record(&mut tx, id, "queued", Some("nonce taken by another transaction; re-queued"))
-                        .await
-                        .map_err(err)?;
-                    tx.commit().await.map_err(err)?;
-                    changed = true;
-                }
-                None if (nonce as u64) < chain_nonce => {
-                    // Used at the tip but no receipt yet: wait for the node to catch up (see `settled_nonce`).
-                    continue;
-                }
-                None => {
-                    let Some(Attempt { raw, max_fee, priority_fee: priority, sent_block, .. }) = attempts.first()
-                    else {
-                        continue;
-                    };
-                    if (latest as i64) - sent_block < self.config.bump_after_blocks as i64 {
-                        continue;
-                    }
-                    let (old_max, old_tip): (u128, u128) =
-                        (max_fee.parse().unwrap_or(0), priority.parse().unwrap_or(0));
-                    if old_max >= self.config.max_fee_cap {
-                        self.broadcast(raw).await; // at the cap: keep it in the pool and wait
-                        continue;
-                    }
-                    let (est_max, est_tip) = self.fees().await?;
-                    let bump = |old: u128| old + old / 8 + 1; // ≥ 12.5%
-                    let new_max = bump(old_max).max(est_max).min(self.config.max_fee_cap);
-                    let new_tip = bump(old_tip).max(est_tip).min(new_max);
-                    let input = <TxEnvelope as alloy::eips::eip2718::Decodable2718>::decode_2718(&mut raw.as_slice())
-                        .map_err(|e| e.to_string())?;
-                    let TxEnvelope::Eip1559(signed) = input else { continue };
-                    let old = signed.tx();
-                    let forwarder = self.config.forwarder;
-                    let (hash, new_raw) =
-                        self.sign(lane, nonce as u64, forwarder, old.input.clone(), old.gas_limit, new_max, new_tip)?;
-                    NewAttempt {
-                        hash,
-                        request_id: Some(id),
-                        lane,
-                        nonce,
-                        max_fee: new_max,
-                        priority_fee: new_tip,
-                        raw: &new_raw,
-                        sent_block: latest,
-                    }
-                    .insert(&self.pool)
-                    .await
-                    .map_err(err)?;
-                    tracing::info!(request = id, nonce, new_max, new_tip, "fees bumped");
-                    self.broadcast(&new_raw).await;
-                    changed = true;
-                }
-            }
+            changed |= match receipt {
+                Some(receipt) => self.mined(id, mined_block, &receipt, latest).await?,
+                None if mined_block.is_some() => self.reorged(id, attempts.first()).await?,
+                // The nonce was used blocks ago, by none of our attempts: the request did not execute.
+                None if (nonce as u64) < settled_nonce => self.requeue(id).await?,
+                // Used at the tip but no receipt yet: wait for the node to catch up (see `settled_nonce`).
+                None if (nonce as u64) < chain_nonce => false,
+                None => match attempts.first() {
+                    Some(last) => self.bump(lane, id, nonce, last, latest).await?,
+                    None => false,
+                },
+            };
         }
         Ok(changed)
+    }
+    /// A receipt of ours: record where it was mined; at the confirmation depth the request is final (`confirmed`,
+    /// or `failed` when it reverted) and its unused gas goes back to the budgets.
+    async fn mined(
+        &self,
+        id: i64,
+        mined_block: Option<i64>,
+        receipt: &alloy::rpc::types::TransactionReceipt,
+        latest: u64,
+    ) -> Result<bool, String> {
+        let err = |e: sqlx::Error| e.to_string();
+        let block = receipt.block_number.unwrap_or(latest) as i64;
+        let mut changed = false;
+        if mined_block != Some(block) {
+            sqlx::query("UPDATE requests SET mined_block = $2, tx_hash = $3, updated_at = now() WHERE id = $1")
+                .bind(id)
+                .bind(block)
+                .bind(receipt.transaction_hash.as_slice())
+                .execute(&self.pool)
+                .await
+                .map_err(err)?;
+            changed = true;
+        }
+        if (latest as i64) - block + 1 < self.config.confirmations as i64 {
+            return Ok(changed);
+        }
+        let (status, error) =
+            if receipt.status() { ("confirmed", None) } else { ("failed", Some("the transaction reverted on chain")) };
+        let mut tx = self.pool.begin().await.map_err(err)?;
+        sqlx::query("UPDATE requests SET status = $2, error = $3, gas_used = $4, updated_at = now() WHERE id = $1")
+            .bind(id)
+            .bind(status)
+            .bind(error)
+            .bind(receipt.gas_used as i64)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        requests::settle_gas(&mut tx, id, receipt.gas_used as i64).await.map_err(err)?;
+        let detail = format!("block {block}, gas used {}", receipt.gas_used);
+        requests::record(&mut tx, id, status, Some(error.unwrap_or(&detail))).await.map_err(err)?;
+        tx.commit().await.map_err(err)?;
+        Ok(true)
+    }
+
+    /// Mined, then gone: reorged out. The same signed bytes go out again.
+    async fn reorged(&self, id: i64, last: Option<&Attempt>) -> Result<bool, String> {
+        let err = |e: sqlx::Error| e.to_string();
+        let mut tx = self.pool.begin().await.map_err(err)?;
+        sqlx::query("UPDATE requests SET mined_block = NULL, updated_at = now() WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        requests::record(&mut tx, id, "submitted", Some("reorged out; rebroadcasting")).await.map_err(err)?;
+        tx.commit().await.map_err(err)?;
+        if let Some(attempt) = last {
+            self.broadcast(&attempt.raw).await;
+        }
+        Ok(true)
+    }
+
+    /// Another transaction took the request's nonce, so it did not run: queue it again (its attempts are kept,
+    /// detached).
+    async fn requeue(&self, id: i64) -> Result<bool, String> {
+        let err = |e: sqlx::Error| e.to_string();
+        let mut tx = self.pool.begin().await.map_err(err)?;
+        sqlx::query(
+            "UPDATE requests SET status = 'queued', nonce = NULL, sender = NULL, tx_hash = NULL, updated_at = now()
+             WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        sqlx::query("UPDATE evm_attempts SET request_id = NULL WHERE request_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        requests::record(&mut tx, id, "queued", Some("nonce taken by another transaction; re-queued"))
+            .await
+            .map_err(err)?;
+        tx.commit().await.map_err(err)?;
+        Ok(true)
+    }
+
+    /// Unmined for `bump_after_blocks`: the same nonce and call again with both fees raised ≥ 12.5% (or to the
+    /// current estimate if higher), up to the cap; at the cap the last attempt is only rebroadcast.
+    async fn bump(&self, lane: i32, id: i64, nonce: i64, last: &Attempt, latest: u64) -> Result<bool, String> {
+        if (latest as i64) - last.sent_block < self.config.bump_after_blocks as i64 {
+            return Ok(false);
+        }
+        let (old_max, old_tip): (u128, u128) =
+            (last.max_fee.parse().unwrap_or(0), last.priority_fee.parse().unwrap_or(0));
+        if old_max >= self.config.max_fee_cap {
+            self.broadcast(&last.raw).await;
+            return Ok(false);
+        }
+        let (est_max, est_tip) = self.fees().await?;
+        let raise = |old: u128| old + old / 8 + 1;
+        let new_max = raise(old_max).max(est_max).min(self.config.max_fee_cap);
+        let new_tip = raise(old_tip).max(est_tip).min(new_max);
+        let envelope = <TxEnvelope as alloy::eips::eip2718::Decodable2718>::decode_2718(&mut last.raw.as_slice())
+            .map_err(|e| e.to_string())?;
+        let TxEnvelope::Eip1559(signed) = envelope else { return Ok(false) };
+        let old = signed.tx();
+        let forwarder = self.config.forwarder;
+        let (hash, raw) =
+            self.sign(lane, nonce as u64, forwarder, old.input.clone(), old.gas_limit, new_max, new_tip)?;
+        let attempt = NewAttempt {
+            hash,
+            request_id: Some(id),
+            lane,
+            nonce,
+            max_fee: new_max,
+            priority_fee: new_tip,
+            raw: &raw,
+            sent_block: latest,
+        };
+        attempt.insert(&self.pool).await.map_err(|e| e.to_string())?;
+        tracing::info!(request = id, nonce, new_max, new_tip, "fees bumped");
+        self.broadcast(&raw).await;
+        Ok(true)
     }
 }
