@@ -17,18 +17,67 @@ use solana_signer::Signer;
 struct Table<B: Backend> {
     h: Harness<B>,
     rows: Vec<(String, u64, Option<u64>)>,
+    /// Program logs of the rows with a target, for the breakdown of their CPIs.
+    logs: Vec<(String, Vec<String>)>,
 }
 
 impl<B: Backend> Table<B> {
     fn row(&mut self, name: &str, target: Option<u64>, ixs: &[Instruction], signers: &[&Keypair]) {
         let landed = self.h.must(ixs, signers);
         self.rows.push((name.to_string(), landed.compute_units, target));
+        if target.is_some() {
+            self.logs.push((name.to_string(), landed.logs));
+        }
     }
 }
 
-fn scenario() -> Vec<(String, u64, Option<u64>)> {
+/// The direct CPIs of a transaction's instruction from its logs: `(program, compute units it consumed, nested calls
+/// included)` for every invocation at depth 2 (the runtime's `Program <id> invoke [depth]` / `Program <id> consumed <n> of <m> compute units` lines;
+/// each CPI also costs 1,000 CU of invoke base charged to the caller, not included here).
+fn cpis(logs: &[String]) -> Vec<(String, u64)> {
+    // (program, depth, units consumed): BPF programs log `consumed` before `success`; builtins (system) only
+    // `success`, and their cost is not metered separately.
+    let mut stack: Vec<(String, String, u64)> = Vec::new();
+    let mut found = Vec::new();
+    for line in logs {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["Program", id, "invoke", depth] => {
+                stack.push((id.to_string(), depth.trim_matches(['[', ']']).to_owned(), 0));
+            }
+            ["Program", id, "consumed", units, "of", ..] => {
+                if let Some(top) = stack.last_mut().filter(|(invoked, ..)| invoked == id) {
+                    top.2 = units.parse().unwrap_or(0);
+                }
+            }
+            ["Program", id, "success"] | ["Program", id, "failed:", ..] => {
+                if let Some((invoked, depth, units)) = stack.pop_if(|(invoked, ..)| invoked == id)
+                    && depth == "2"
+                {
+                    found.push((program_name(&invoked), units));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+fn program_name(id: &str) -> String {
+    match id {
+        "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb" => "Token-2022".into(),
+        "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" => "SPL Token".into(),
+        "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" => "associated token".into(),
+        "11111111111111111111111111111111" => "system".into(),
+        other => other.into(),
+    }
+}
+
+type Rows = Vec<(String, u64, Option<u64>)>;
+
+fn scenario() -> (Rows, Vec<(String, Vec<String>)>) {
     let h = Harness::new(SbfBackend::start());
-    let mut t = Table { h, rows: Vec::new() };
+    let mut t = Table { h, rows: Vec::new(), logs: Vec::new() };
     let h = &mut t.h;
 
     // Set-up instructions are measured inside the fixtures' own transactions; the rows below are the everyday ones.
@@ -136,13 +185,13 @@ fn scenario() -> Vec<(String, u64, Option<u64>)> {
     t.row("governance: execute (CPI into the economy config)", None, &[governance::execute(id)], &[]);
     t.row("governance: withdraw", None, &[governance::withdraw(voter.pubkey(), 1)], &[&voter]);
 
-    t.rows
+    (t.rows, t.logs)
 }
 
 /// Runs the scenario with fresh random keys a few times: PDA bump searches depend on the keys, so some rows vary.
 fn main() {
     const RUNS: usize = 3;
-    let runs: Vec<_> = (0..RUNS).map(|_| scenario()).collect();
+    let (runs, logs): (Vec<_>, Vec<_>) = (0..RUNS).map(|_| scenario()).unzip();
     println!("| instruction | CU (min-max of {RUNS} runs) | target |");
     println!("| --- | ---: | --- |");
     for (i, (name, _, target)) in runs[0].iter().enumerate() {
@@ -156,5 +205,13 @@ fn main() {
         };
         let cu = if min == max { min.to_string() } else { format!("{min}-{max}") };
         println!("| {name} | {cu} | {verdict} |");
+    }
+    println!();
+    println!("CPIs of the rows with a target (first run; CU each program consumed, without the 1,000 CU invoke base):");
+    for (name, lines) in &logs[0] {
+        let calls = cpis(lines);
+        let total: u64 = calls.iter().map(|(_, cu)| cu).sum();
+        let list: Vec<String> = calls.iter().map(|(program, cu)| format!("{program} {cu}")).collect();
+        println!("- {name}: {} CPIs, {total} CU inside them ({})", calls.len(), list.join(", "));
     }
 }
