@@ -5,7 +5,6 @@ use mercato_postgres::LocalPostgres;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_mercato-relayer");
 const PASSWORD: &str = "a password nobody should ever log";
@@ -101,7 +100,6 @@ async fn serves_rotates_and_never_logs_secrets() {
 
 #[test]
 fn refuses_to_start_without_a_master_key() {
-    let started = Instant::now();
     let output = Command::new(BIN)
         .args(["serve", "--database-url", "postgres://127.0.0.1:1/none"])
         .env_remove("MERCATO_RELAYER_MASTER_KEY")
@@ -111,7 +109,6 @@ fn refuses_to_start_without_a_master_key() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no master key") && stderr.contains("gen-master-key"), "{stderr}");
-    assert!(started.elapsed() < Duration::from_secs(30));
 }
 
 struct KillOnDrop(std::process::Child);
