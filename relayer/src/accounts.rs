@@ -172,18 +172,22 @@ pub async fn open_session(pool: &PgPool, user_id: i64, ttl_seconds: i64) -> Resu
     Ok(token)
 }
 
-/// The user of a live session, with their custodial EVM address (one query: the sponsored-call path needs both).
-pub async fn session_user(pool: &PgPool, token: &str) -> Result<(i64, alloy::primitives::Address), ApiError> {
-    let row: Option<(i64, Vec<u8>)> = sqlx::query_as(
-        "SELECT u.id, u.evm_address FROM sessions s JOIN users u ON u.id = s.user_id
+/// The user of a live session, with their custodial EVM and Solana addresses (one query: the sponsored paths need them).
+pub async fn session_user(pool: &PgPool, token: &str) -> Result<(i64, alloy::primitives::Address, [u8; 32]), ApiError> {
+    let row: Option<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(
+        "SELECT u.id, u.evm_address, u.solana_address FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.expires_at > now()",
     )
     .bind(token_hash(token))
     .fetch_optional(pool)
     .await
     .map_err(ApiError::internal)?;
-    let (id, evm) = row.ok_or_else(|| ApiError::unauthorized("invalid_session", "log in again"))?;
-    Ok((id, alloy::primitives::Address::try_from(evm.as_slice()).map_err(ApiError::internal)?))
+    let (id, evm, solana) = row.ok_or_else(|| ApiError::unauthorized("invalid_session", "log in again"))?;
+    Ok((
+        id,
+        alloy::primitives::Address::try_from(evm.as_slice()).map_err(ApiError::internal)?,
+        solana.as_slice().try_into().map_err(ApiError::internal)?,
+    ))
 }
 
 /// Ends a session (idempotent).

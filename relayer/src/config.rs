@@ -19,11 +19,17 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Serve the API.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Rewrap every user's data key under the current master key (give the old one as a previous key).
     RotateMasterKey(DatabaseArgs),
     /// Print a fresh random master key (hex) to standard output.
     GenMasterKey,
+    /// Write a fresh Solana keypair (a JSON array of 64 bytes, as solana-keygen writes) to FILE and print its
+    /// address; refuses to overwrite an existing file.
+    GenSolanaKeypair {
+        /// Where to write it (created with mode 0600).
+        file: PathBuf,
+    },
 }
 
 /// The database and the master keys.
@@ -52,7 +58,7 @@ pub struct ServeArgs {
     /// Session lifetime in seconds.
     #[arg(long, env = "MERCATO_RELAYER_SESSION_TTL", default_value_t = 86_400)]
     pub session_ttl: i64,
-    /// The deployment manifest (its `evm` section names the chain and the contracts to sponsor).
+    /// The deployment manifest: its `evm` section names the chain and contracts, its `solana` section the cluster.
     #[arg(long, env = "MERCATO_MANIFEST")]
     pub manifest: Option<PathBuf>,
     /// EVM JSON-RPC URL (default: the manifest's).
@@ -70,6 +76,27 @@ pub struct ServeArgs {
     /// The highest max fee per gas the relayer pays, gwei.
     #[arg(long, env = "MERCATO_RELAYER_EVM_MAX_FEE_GWEI", default_value_t = 500)]
     pub evm_max_fee_gwei: u64,
+    /// Solana JSON-RPC URL (default: the manifest's).
+    #[arg(long, env = "MERCATO_RELAYER_SOLANA_RPC_URL")]
+    pub solana_rpc_url: Option<String>,
+    /// The Solana fee payer's keypair file (solana-keygen's JSON format); turns Solana sponsorship on.
+    #[arg(long, env = "MERCATO_RELAYER_SOLANA_FEE_PAYER_KEYPAIR")]
+    pub solana_fee_payer_keypair: Option<PathBuf>,
+    /// The most rent the fee payer tops a user up with in one transaction, lamports.
+    #[arg(long, env = "MERCATO_RELAYER_SOLANA_MAX_TOP_UP", default_value_t = 10_000_000)]
+    pub solana_max_top_up: u64,
+    /// The highest compute-unit price the relayer pays, micro-lamports.
+    #[arg(long, env = "MERCATO_RELAYER_SOLANA_MAX_PRIORITY_FEE", default_value_t = 100_000)]
+    pub solana_max_priority_fee: u64,
+    /// The lowest compute-unit price the relayer offers, micro-lamports.
+    #[arg(long, env = "MERCATO_RELAYER_SOLANA_PRIORITY_FEE_FLOOR", default_value_t = 0)]
+    pub solana_priority_fee_floor: u64,
+    /// Lamports (fees and rent top-ups) a principal may be sponsored per day.
+    #[arg(long, env = "MERCATO_RELAYER_USER_DAILY_LAMPORTS", default_value_t = 50_000_000)]
+    pub user_daily_lamports: i64,
+    /// Lamports the relayer sponsors per day in all.
+    #[arg(long, env = "MERCATO_RELAYER_GLOBAL_DAILY_LAMPORTS", default_value_t = 10_000_000_000)]
+    pub global_daily_lamports: i64,
     /// Gas a principal (a custodial user or a wallet) may be sponsored per day.
     #[arg(long, env = "MERCATO_RELAYER_USER_DAILY_GAS", default_value_t = 20_000_000)]
     pub user_daily_gas: i64,
@@ -93,6 +120,33 @@ pub fn read_sender_keys(path: &std::path::Path) -> Result<Vec<alloy::signers::lo
         .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
         .map(|(i, line)| line.parse().map_err(|_| format!("{} line {}: not a hex private key", path.display(), i + 1)))
         .collect()
+}
+
+/// Reads a Solana keypair file: a JSON array of 64 bytes (secret key then public key), as solana-keygen writes.
+pub fn read_solana_keypair(path: &std::path::Path) -> Result<solana_keypair::Keypair, String> {
+    let text =
+        Zeroizing::new(std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?);
+    let bytes: Zeroizing<Vec<u8>> = Zeroizing::new(
+        serde_json::from_str(&text).map_err(|_| format!("{}: not a JSON array of bytes", path.display()))?,
+    );
+    solana_keypair::Keypair::try_from(bytes.as_slice())
+        .map_err(|_| format!("{}: not a 64-byte Solana keypair", path.display()))
+}
+
+/// Writes a new Solana keypair to `path` (mode 0600, never over an existing file); returns its address.
+pub fn write_solana_keypair(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let keypair = solana_keypair::Keypair::new();
+    let json = Zeroizing::new(serde_json::to_string(&keypair.to_bytes().to_vec()).map_err(|e| e.to_string())?);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    file.write_all(json.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(solana_signer::Signer::pubkey(&keypair).to_string())
 }
 
 /// Why the configuration is unusable.

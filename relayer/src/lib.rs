@@ -2,7 +2,8 @@
 //!
 //! Layout (one concern per module): `accounts` (sign-up, log-in, sessions), `keys` (custodial keys under envelope
 //! encryption, the `KeyStore` trait, master-key rotation), `api` (axum routes, OpenAPI), `error` (JSON errors with
-//! machine-readable reasons), `ratelimit`, `db` (pool and migrations), `config` (flags and environment).
+//! machine-readable reasons), `ratelimit`, `db` (pool and migrations), `config` (flags and environment), `requests` (the durable queue),
+//! `evm` and `solana` (what each chain sponsors and its submission engine).
 
 pub mod accounts;
 pub mod api;
@@ -13,6 +14,7 @@ pub mod evm;
 pub mod keys;
 pub mod ratelimit;
 pub mod requests;
+pub mod solana;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;

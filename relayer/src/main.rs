@@ -5,6 +5,8 @@ use mercato_manifest::Manifest;
 use mercato_relayer::api::sponsor::SponsorPolicy;
 use mercato_relayer::config::{self, Cli, Command};
 use mercato_relayer::evm::{engine::EvmConfig, engine::EvmEngine, policy::Allowlist};
+use mercato_relayer::requests::Budgets;
+use mercato_relayer::solana::{engine::SolanaConfig, engine::SolanaEngine, policy::FeePayerLimits};
 use mercato_relayer::{accounts, api, db, keys};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -31,6 +33,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{}", keys::LocalKeyStore::generate_hex().as_str());
             Ok(())
         }
+        Command::GenSolanaKeypair { file } => {
+            println!("{}", config::write_solana_keypair(&file)?);
+            Ok(())
+        }
         Command::RotateMasterKey(args) => {
             let store = args.key_store().map_err(|e| e.to_string())?;
             let pool = db::connect(&args.database_url, 2).await.map_err(|e| format!("database: {e}"))?;
@@ -54,14 +60,42 @@ async fn run(cli: Cli) -> Result<(), String> {
                     .with_policy(policy, args.requests_per_minute)
                     .with_auth_limit(args.auth_per_ip_per_minute);
             let (stop, stopped) = tokio::sync::watch::channel(false);
-            let mut engine_task = None;
-            if let Some(path) = &args.manifest {
-                let manifest = Manifest::load(path).map_err(|e| e.to_string())?;
-                let evm = manifest.require_evm(path).map_err(|e| e.to_string())?;
-                let senders = match &args.evm_sender_keys_file {
-                    Some(file) => config::read_sender_keys(file)?,
-                    None => return Err("EVM sponsorship needs --evm-sender-keys-file".into()),
+            let mut engine_tasks = Vec::new();
+            let manifest = match &args.manifest {
+                Some(path) => Some((path, Manifest::load(path).map_err(|e| e.to_string())?)),
+                None => None,
+            };
+            if let Some(keypair_file) = &args.solana_fee_payer_keypair {
+                let rpc_url = match (&args.solana_rpc_url, &manifest) {
+                    (Some(url), _) => url.clone(),
+                    (None, Some((path, manifest))) => {
+                        manifest.require_solana(path).map_err(|e| e.to_string())?.rpc_url.clone()
+                    }
+                    (None, None) => return Err("Solana sponsorship needs --solana-rpc-url or --manifest".into()),
                 };
+                let solana_config = SolanaConfig {
+                    fee_payer: config::read_solana_keypair(keypair_file)?,
+                    limits: FeePayerLimits {
+                        max_top_up: args.solana_max_top_up,
+                        max_priority_fee: args.solana_max_priority_fee,
+                    },
+                    priority_fee_floor: args.solana_priority_fee_floor,
+                    budgets: Budgets { principal: args.user_daily_lamports, global: args.global_daily_lamports },
+                    poll: Duration::from_millis(100),
+                    resend_every: Duration::from_secs(2),
+                    batch: 64,
+                };
+                let engine = SolanaEngine::start(pool.clone(), keys.clone(), &rpc_url, solana_config).await?;
+                state = state.with_solana(engine.clone());
+                engine_tasks.push(tokio::spawn(engine.run(stopped.clone())));
+            }
+            // EVM sponsorship is on when sender keys are given (the manifest names the chain and contracts).
+            if let Some(file) = &args.evm_sender_keys_file {
+                let Some((path, manifest)) = &manifest else {
+                    return Err("EVM sponsorship needs --manifest (its evm section)".into());
+                };
+                let evm = manifest.require_evm(path).map_err(|e| e.to_string())?;
+                let senders = config::read_sender_keys(file)?;
                 let rpc_url = args.evm_rpc_url.clone().unwrap_or_else(|| evm.rpc_url.clone());
                 let engine_config = EvmConfig {
                     chain_id: evm.chain_id,
@@ -75,7 +109,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 };
                 let engine = EvmEngine::start(pool.clone(), keys.clone(), &rpc_url, engine_config).await?;
                 state = state.with_evm(engine.clone(), Allowlist::mercato(&evm.contracts));
-                engine_task = Some(tokio::spawn(engine.run(stopped)));
+                engine_tasks.push(tokio::spawn(engine.run(stopped)));
                 tracing::info!(%rpc_url, chain_id = evm.chain_id, "EVM sponsorship on");
             }
             println!("relayer listening on http://{address}");
@@ -85,7 +119,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string());
             let _ = stop.send(true);
-            if let Some(task) = engine_task {
+            for task in engine_tasks {
                 let _ = task.await;
             }
             served

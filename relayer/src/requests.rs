@@ -18,12 +18,14 @@ pub struct RequestView {
     pub chain: String,
     /// `queued` → `submitted` → `confirmed` | `failed`.
     pub status: String,
-    /// The transaction (hex hash on EVM), once submitted.
+    /// The transaction, once submitted: a hex hash on EVM, a base58 signature on Solana.
     pub tx_hash: Option<String>,
-    /// The block it was mined in.
+    /// The block it was mined in (EVM).
     pub block: Option<i64>,
-    /// Gas it used, once confirmed.
+    /// Gas it used, once final (EVM).
     pub gas_used: Option<i64>,
+    /// Lamports it cost the fee payer (fee and rent top-up), once final (Solana).
+    pub lamports: Option<i64>,
     /// Why it failed.
     pub error: Option<String>,
     /// Status history, oldest first.
@@ -104,7 +106,7 @@ pub async fn find_existing(pool: &PgPool, principal: &str, key: &str, body: &[u8
     }
 }
 
-/// Daily gas limits checked when a request is enqueued.
+/// Daily limits checked when a request is enqueued: gas on EVM, lamports on Solana.
 #[derive(Debug, Clone, Copy)]
 pub struct Budgets {
     /// Per principal.
@@ -113,7 +115,12 @@ pub struct Budgets {
     pub global: i64,
 }
 
-/// Enqueues a request, reserving its gas limit in today's budgets in the same transaction (429 and nothing stored
+/// The budget table of a chain's requests (gas on EVM, lamports on Solana).
+fn budget_table(chain: &str) -> &'static str {
+    if chain == "solana" { "lamport_budgets" } else { "gas_budgets" }
+}
+
+/// Enqueues a request, reserving its gas limit (lamports on Solana) in today's budgets in the same transaction (429 and nothing stored
 /// when a budget would be exceeded); returns its id, or the id of the request that won a race for the same key
 /// (same body).
 pub async fn enqueue(pool: &PgPool, new: NewRequest<'_>, budgets: Budgets) -> Result<i64, ApiError> {
@@ -150,11 +157,12 @@ pub async fn enqueue(pool: &PgPool, new: NewRequest<'_>, budgets: Budgets) -> Re
     record(&mut tx, id, "queued", Some("accepted")).await.map_err(ApiError::internal)?;
     // The budgets last, the relayer-wide row after the principal's: every acceptance locks that row, so it is held
     // only for one statement and the commit.
-    if !reserve_gas(&mut tx, new.principal, new.gas_limit, budgets.principal).await.map_err(ApiError::internal)? {
-        return Err(over("user_budget_exceeded", "your daily gas allowance is used up"));
+    let table = budget_table(new.chain);
+    if !reserve(&mut tx, table, new.principal, new.gas_limit, budgets.principal).await.map_err(ApiError::internal)? {
+        return Err(over("user_budget_exceeded", "your daily sponsorship allowance is used up"));
     }
-    if !reserve_gas(&mut tx, "*", new.gas_limit, budgets.global).await.map_err(ApiError::internal)? {
-        return Err(over("global_budget_exceeded", "the relayer's daily gas budget is used up"));
+    if !reserve(&mut tx, table, "*", new.gas_limit, budgets.global).await.map_err(ApiError::internal)? {
+        return Err(over("global_budget_exceeded", "the relayer's daily sponsorship budget is used up"));
     }
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(id)
@@ -192,12 +200,12 @@ struct StatusRow {
 }
 
 /// A request with its history. With a session (`principal` = `user:<id>`) only that user's requests are found;
-/// without one only wallet requests (`evm:<address>`), whose content is public on chain anyway. Another
-/// principal's request is "not found".
+/// without one only wallet requests (`evm:<address>`, `sol:<address>`), whose content is public on chain anyway.
+/// Another principal's request is "not found".
 pub async fn view(pool: &PgPool, id: i64, principal: Option<&str>) -> Result<RequestView, ApiError> {
     let row: Option<StatusRow> = sqlx::query_as(
         "SELECT chain, status, tx_hash, mined_block, gas_used, error FROM requests
-         WHERE id = $1 AND (principal = $2 OR ($2 IS NULL AND principal LIKE 'evm:%'))",
+         WHERE id = $1 AND (principal = $2 OR ($2 IS NULL AND (principal LIKE 'evm:%' OR principal LIKE 'sol:%')))",
     )
     .bind(id)
     .bind(principal)
@@ -220,50 +228,64 @@ pub async fn view(pool: &PgPool, id: i64, principal: Option<&str>) -> Result<Req
     .fetch_all(pool)
     .await
     .map_err(ApiError::internal)?;
+    let solana = chain == "solana";
+    let tx_hash = tx_hash.map(|h| match solana_signature::Signature::try_from(h.as_slice()) {
+        Ok(signature) if solana => signature.to_string(),
+        _ => format!("0x{}", hex::encode(h)),
+    });
     Ok(RequestView {
         id,
-        chain,
         status,
-        tx_hash: tx_hash.map(|h| format!("0x{}", hex::encode(h))),
+        tx_hash,
         block,
-        gas_used,
+        gas_used: gas_used.filter(|_| !solana),
+        lamports: gas_used.filter(|_| solana),
+        chain,
         error,
         events: events.into_iter().map(|(status, detail, at)| RequestEvent { status, detail, at }).collect(),
     })
 }
 
-/// Reserves `gas` of today's budget for `principal` (at most `limit`) in `tx`; false when it would exceed it.
-pub async fn reserve_gas(
+/// Reserves `amount` of today's budget in `table` for `principal` (at most `limit`) in `tx`; false when it would
+/// exceed it.
+async fn reserve(
     tx: &mut Transaction<'_, Postgres>,
+    table: &str,
     principal: &str,
-    gas: i64,
+    amount: i64,
     limit: i64,
 ) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO gas_budgets (principal, day, reserved) SELECT $1, current_date, $2 WHERE $2 <= $3
-         ON CONFLICT (principal, day) DO UPDATE SET reserved = gas_budgets.reserved + $2
-         WHERE gas_budgets.reserved + $2 <= $3 RETURNING reserved",
-    )
+    let row: Option<(i64,)> = sqlx::query_as(&format!(
+        "INSERT INTO {table} (principal, day, reserved) SELECT $1, current_date, $2 WHERE $2 <= $3
+         ON CONFLICT (principal, day) DO UPDATE SET reserved = {table}.reserved + $2
+         WHERE {table}.reserved + $2 <= $3 RETURNING reserved"
+    ))
     .bind(principal)
-    .bind(gas)
+    .bind(amount)
     .bind(limit)
     .fetch_optional(&mut **tx)
     .await?;
     Ok(row.is_some())
 }
 
-/// Gives back what a final request reserved but did not use (its gas limit minus its gas used), to its principal
-/// and to the relayer-wide budget, on the day it was accepted.
-pub async fn settle_gas(tx: &mut Transaction<'_, Postgres>, request_id: i64, gas_used: i64) -> Result<(), sqlx::Error> {
+/// Gives back what a final request reserved but did not use (its gas limit minus its gas used; lamports on
+/// Solana), to its principal and to the relayer-wide budget, on the day it was accepted.
+pub async fn settle(
+    tx: &mut Transaction<'_, Postgres>,
+    chain: &str,
+    request_id: i64,
+    used: i64,
+) -> Result<(), sqlx::Error> {
+    let table = budget_table(chain);
     // The principal's row first, then the relayer-wide one: the order `enqueue` locks them in, so the two never
     // wait on each other in opposite orders (a deadlock).
     for principal in ["r.principal", "'*'"] {
         sqlx::query(&format!(
-            "UPDATE gas_budgets b SET reserved = greatest(b.reserved - (r.gas_limit - $2), 0)
+            "UPDATE {table} b SET reserved = greatest(b.reserved - (r.gas_limit - $2), 0)
              FROM requests r WHERE r.id = $1 AND b.day = r.created_at::DATE AND b.principal = {principal}"
         ))
         .bind(request_id)
-        .bind(gas_used)
+        .bind(used)
         .execute(&mut **tx)
         .await?;
     }

@@ -63,3 +63,96 @@ pub mod evm {
         Deployed { anvil, manifest, manifest_path }
     }
 }
+
+pub mod relayer {
+    //! A client of the relayer's HTTP API, as the tests drive it.
+
+    use serde_json::Value;
+    use std::time::{Duration, Instant};
+
+    /// The relayer at `url`.
+    pub struct RelayerClient {
+        /// Its base URL (`http://127.0.0.1:<port>`).
+        pub url: String,
+        http: reqwest::Client,
+    }
+
+    impl RelayerClient {
+        /// A client of the relayer at `url`.
+        pub fn new(url: String) -> Self {
+            Self { url, http: reqwest::Client::new() }
+        }
+
+        /// POSTs `body` (JSON) with an optional session and Idempotency-Key; the status and the JSON answer.
+        pub async fn post(&self, path: &str, body: Value, token: Option<&str>, key: Option<&str>) -> (u16, Value) {
+            let mut request = self.http.post(format!("{}{path}", self.url)).json(&body);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            if let Some(key) = key {
+                request = request.header("Idempotency-Key", key);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json().await.unwrap_or(Value::Null))
+        }
+
+        /// GETs `path` with an optional session.
+        pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+            let mut request = self.http.get(format!("{}{path}", self.url));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json().await.unwrap_or(Value::Null))
+        }
+
+        /// Signs up `email`; the session token and the profile.
+        pub async fn sign_up(&self, email: &str) -> (String, Value) {
+            let body = serde_json::json!({"email": email, "password": "correct horse battery"});
+            let (status, session) = self.post("/v1/auth/signup", body, None, None).await;
+            assert_eq!(status, 201, "{session}");
+            (session["token"].as_str().unwrap().to_owned(), session["user"].clone())
+        }
+
+        /// Polls a request until it is confirmed or failed (60 s at most).
+        pub async fn wait(&self, id: i64, token: Option<&str>) -> Value {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            loop {
+                let (status, view) = self.get(&format!("/v1/requests/{id}"), token).await;
+                assert_eq!(status, 200, "{view}");
+                if view["status"] == "confirmed" || view["status"] == "failed" {
+                    return view;
+                }
+                assert!(Instant::now() < deadline, "request {id} not final after 60 s: {view}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+
+    /// The machine-readable reason of an error answer.
+    pub fn reason(body: &Value) -> String {
+        body["error"]["reason"].as_str().unwrap_or_else(|| panic!("no error reason in {body}")).to_owned()
+    }
+}
+
+pub mod solana {
+    //! The Solana programs' SBF builds, for the local node.
+
+    use std::path::PathBuf;
+
+    /// The programs' SBF builds (`MERCATO_SBF_DIR`, else `target/deploy`), or `None` (loudly) when
+    /// `MERCATO_SKIP_SBF=1` opted out of building them.
+    pub fn programs_dir(test: &str) -> Option<PathBuf> {
+        if std::env::var("MERCATO_SKIP_SBF").as_deref() == Ok("1") {
+            eprintln!("WARNING: MERCATO_SKIP_SBF=1: {test} did NOT run");
+            return None;
+        }
+        Some(
+            std::env::var_os("MERCATO_SBF_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy")),
+        )
+    }
+}

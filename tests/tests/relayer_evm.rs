@@ -9,6 +9,7 @@ use alloy::providers::{Provider, ProviderBuilder, ext::AnvilApi};
 use alloy::signers::{SignerSync, local::PrivateKeySigner};
 use alloy::sol_types::{SolCall, SolStruct, eip712_domain};
 use mercato_e2e::evm::{Deployed, deploy};
+use mercato_e2e::relayer::{RelayerClient as Relayer, reason};
 use mercato_evm_bindings::{
     AuctionHouse, EconomyConfig, ForwardRequest, MercatoForwarder, MercatoGovernor, MercatoItems, MercatoToken,
 };
@@ -24,62 +25,14 @@ use std::time::{Duration, Instant};
 const MRC: u128 = 1_000_000_000_000_000_000;
 const MASTER_KEY: &str = "3333333333333333333333333333333333333333333333333333333333333333";
 
-struct Relayer {
-    url: String,
-    http: reqwest::Client,
-}
-
-impl Relayer {
-    async fn post(&self, path: &str, body: Value, token: Option<&str>, key: Option<&str>) -> (u16, Value) {
-        let mut request = self.http.post(format!("{}{path}", self.url)).json(&body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(key) = key {
-            request = request.header("Idempotency-Key", key);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
-        let mut request = self.http.get(format!("{}{path}", self.url));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    /// Polls a request until it is confirmed or failed (60 s at most).
-    async fn wait(&self, id: i64, token: Option<&str>) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let (status, view) = self.get(&format!("/v1/requests/{id}"), token).await;
-            assert_eq!(status, 200, "{view}");
-            if view["status"] == "confirmed" || view["status"] == "failed" {
-                return view;
-            }
-            assert!(Instant::now() < deadline, "request {id} not final after 60 s: {view}");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-
-    /// Sends a custodial call and waits for it to be confirmed.
-    async fn call(&self, token: &str, key: &str, to: Address, data: Vec<u8>) -> Value {
-        let body = json!({"to": to, "data": Bytes::from(data)});
-        let (status, accepted) = self.post("/v1/evm/calls", body, Some(token), Some(key)).await;
-        assert_eq!(status, 202, "{accepted}");
-        let view = self.wait(accepted["id"].as_i64().unwrap(), Some(token)).await;
-        assert_eq!(view["status"], "confirmed", "{view}");
-        view
-    }
-}
-
-fn reason(body: &Value) -> String {
-    body["error"]["reason"].as_str().unwrap_or_else(|| panic!("no error reason in {body}")).to_owned()
+/// Sends a custodial call and waits for it to be confirmed.
+async fn call(relayer: &Relayer, token: &str, key: &str, to: Address, data: Vec<u8>) -> Value {
+    let body = json!({"to": to, "data": Bytes::from(data)});
+    let (status, accepted) = relayer.post("/v1/evm/calls", body, Some(token), Some(key)).await;
+    assert_eq!(status, 202, "{accepted}");
+    let view = relayer.wait(accepted["id"].as_i64().unwrap(), Some(token)).await;
+    assert_eq!(view["status"], "confirmed", "{view}");
+    view
 }
 
 async fn start_relayer(
@@ -127,7 +80,7 @@ async fn start_relayer_with(
     tokio::spawn(mercato_relayer::serve(listener, state, async move {
         let _ = stop.changed().await;
     }));
-    Relayer { url, http: reqwest::Client::new() }
+    Relayer::new(url)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -222,13 +175,13 @@ async fn custodial_and_wallet_users_bid_and_vote_without_eth() {
 
     // ---- gina (custodial): approve, bid, vote — the relayer signs as her and pays
     let approve = MercatoToken::approveCall { spender: c.auction_house, value: U256::from(1_000 * MRC) }.abi_encode();
-    relayer.call(&gina_token, "gina-approve", c.token, approve).await;
+    call(&relayer, &gina_token, "gina-approve", c.token, approve).await;
     let bid = AuctionHouse::bidCall { id: listing_id, amount: alloy::primitives::Uint::from(20 * MRC) }.abi_encode();
-    let bid_view = relayer.call(&gina_token, "gina-bid", c.auction_house, bid.clone()).await;
+    let bid_view = call(&relayer, &gina_token, "gina-bid", c.auction_house, bid.clone()).await;
     let listing = house.listing(listing_id).call().await.unwrap();
     assert_eq!((listing.highBidder, listing.highBid), (gina, alloy::primitives::Uint::from(20 * MRC)));
     let vote = MercatoGovernor::castVoteCall { proposalId: proposal_id, support: 1 }.abi_encode();
-    relayer.call(&gina_token, "gina-vote", c.governor, vote).await;
+    call(&relayer, &gina_token, "gina-vote", c.governor, vote).await;
     assert!(governor.hasVoted(proposal_id, gina).call().await.unwrap(), "gina's vote counted");
     assert_eq!(provider.get_balance(gina).await.unwrap(), U256::ZERO);
     let tx_hash: B256 = bid_view["tx_hash"].as_str().unwrap().parse().unwrap();
@@ -296,7 +249,8 @@ async fn custodial_and_wallet_users_bid_and_vote_without_eth() {
         let id = accepted["id"].as_i64().unwrap();
         if key == "w-bid" {
             // The event stream: the current state, then each change, ending with the final one.
-            let response = relayer.http.get(format!("{}/v1/requests/{id}/events", relayer.url)).send().await.unwrap();
+            let response =
+                reqwest::Client::new().get(format!("{}/v1/requests/{id}/events", relayer.url)).send().await.unwrap();
             assert_eq!(response.headers()["content-type"], "text/event-stream");
             let text =
                 tokio::time::timeout(Duration::from_secs(60), response.text()).await.expect("the stream ends").unwrap();

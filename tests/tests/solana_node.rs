@@ -5,6 +5,7 @@
 
 use anchor_lang::AccountDeserialize;
 use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
+use mercato_e2e::solana::programs_dir;
 use mercato_manifest::Manifest;
 use mercato_solana_client::auction::{self, AuctionError, ListingKind, SaleParties};
 use mercato_solana_client::defaults::{GENESIS_SUPPLY, MRC};
@@ -19,22 +20,8 @@ use mercato_solana_node::{LocalNode, NodeConfig, NodeError};
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_signer::Signer;
-use std::path::PathBuf;
 
 const SOL: u64 = 1_000_000_000;
-
-/// The programs' SBF builds, or `None` (loudly) when `MERCATO_SKIP_SBF=1` opted out of building them.
-fn programs_dir() -> Option<PathBuf> {
-    if std::env::var("MERCATO_SKIP_SBF").as_deref() == Ok("1") {
-        eprintln!("WARNING: MERCATO_SKIP_SBF=1: the local Solana node test did NOT run");
-        return None;
-    }
-    Some(
-        std::env::var_os("MERCATO_SBF_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy")),
-    )
-}
 
 async fn send(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Vec<String> {
     let signature = client::send(rpc, ixs, payer, signers).await.unwrap_or_else(|e| panic!("{e}"));
@@ -64,7 +51,7 @@ async fn travel(rpc: &RpcClient, seconds: i64) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_economy_runs_on_the_local_node_over_json_rpc() {
-    let Some(dir) = programs_dir() else { return };
+    let Some(dir) = programs_dir("the local Solana node test") else { return };
     let node = LocalNode::start(&NodeConfig { slot_time_ms: 50, ..NodeConfig::new(dir) }).expect("node starts");
     let rpc = client::rpc_client(node.rpc_url());
     assert!(

@@ -15,6 +15,12 @@ pub mod items;
 pub mod token;
 
 pub use anchor_lang::prelude::Pubkey;
+/// The Anchor version the programs use, and the programs themselves (their `instruction` modules name every
+/// instruction's discriminator).
+pub use {anchor_lang, mercato_auction, mercato_governance, mercato_items, mercato_token};
+
+/// The associated token account program.
+pub const ASSOCIATED_TOKEN_PROGRAM: Pubkey = anchor_spl::associated_token::ID;
 pub use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 
 /// The four Mercato programs: id and crate name (the SBF build is `target/deploy/<name>.so`).

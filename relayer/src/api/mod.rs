@@ -1,6 +1,7 @@
 //! The HTTP API (axum). `/openapi.json` is generated from the handlers: accounts here, sponsorship in
 //! [`sponsor`].
 
+pub mod solana;
 pub mod sponsor;
 
 use crate::accounts::{self, Profile};
@@ -9,6 +10,7 @@ use crate::evm::{engine::EvmEngine, policy::Allowlist};
 use crate::keys::KeyStore;
 use crate::ratelimit::RateLimiter;
 use crate::requests::{RequestEvent, RequestView};
+use crate::solana::engine::SolanaEngine;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::StatusCode;
@@ -48,6 +50,8 @@ pub struct AppState {
     pub evm: Option<Arc<EvmEngine>>,
     /// What is sponsored on EVM.
     pub allowlist: Arc<Allowlist>,
+    /// The Solana engine, when a Solana cluster is configured.
+    pub solana: Option<Arc<SolanaEngine>>,
     /// Budgets.
     pub policy: SponsorPolicy,
     /// Sponsored requests per principal (120 per minute).
@@ -66,6 +70,7 @@ impl AppState {
             metrics,
             evm: None,
             allowlist: Arc::new(Allowlist::default()),
+            solana: None,
             policy: SponsorPolicy { user_daily_gas: 20_000_000, global_daily_gas: 2_000_000_000 },
             requests_by_principal: Arc::new(RateLimiter::new(120, Duration::from_secs(60))),
         }
@@ -75,6 +80,12 @@ impl AppState {
     pub fn with_evm(mut self, engine: Arc<EvmEngine>, allowlist: Allowlist) -> Self {
         self.evm = Some(engine);
         self.allowlist = Arc::new(allowlist);
+        self
+    }
+
+    /// Sponsors Solana transactions through `engine`.
+    pub fn with_solana(mut self, engine: Arc<SolanaEngine>) -> Self {
+        self.solana = Some(engine);
         self
     }
 
@@ -97,9 +108,11 @@ impl AppState {
 #[openapi(
     info(title = "Mercato relayer", description = "Custodial accounts and gas sponsorship for the Mercato suite."),
     paths(sign_up, log_in, log_out, me, healthz, readyz, sponsor::evm_call, sponsor::evm_forward, sponsor::get_request,
-          sponsor::request_events),
+          sponsor::request_events, solana::solana_instructions, solana::solana_prepare, solana::solana_transaction),
     components(schemas(Credentials, Session, Profile, ErrorBody, RequestView, RequestEvent, sponsor::EvmCall,
-                       sponsor::SignedForwardRequest)),
+                       sponsor::SignedForwardRequest, crate::solana::SolanaInstruction,
+                       crate::solana::SolanaAccountMeta, solana::SolanaCall, solana::PrepareRequest,
+                       solana::PreparedTransaction, solana::SignedTransaction)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -126,6 +139,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/me", get(me))
         .route("/v1/evm/calls", post(sponsor::evm_call))
         .route("/v1/evm/forward", post(sponsor::evm_forward))
+        .route("/v1/solana/instructions", post(solana::solana_instructions))
+        .route("/v1/solana/prepare", post(solana::solana_prepare))
+        .route("/v1/solana/transactions", post(solana::solana_transaction))
         .route("/v1/requests/{id}", get(sponsor::get_request))
         .route("/v1/requests/{id}/events", get(sponsor::request_events))
         .route("/healthz", get(healthz))
@@ -188,6 +204,8 @@ pub struct SessionUser {
     pub user_id: i64,
     /// Their custodial EVM address.
     pub evm_address: alloy::primitives::Address,
+    /// Their custodial Solana address.
+    pub solana_address: [u8; 32],
     /// The bearer token.
     pub token: String,
 }
@@ -204,8 +222,8 @@ impl FromRequestParts<AppState> for SessionUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::unauthorized("missing_session", "send Authorization: Bearer <session token>"))?;
-        let (user_id, evm_address) = accounts::session_user(&state.pool, token).await?;
-        Ok(Self { user_id, evm_address, token: token.to_owned() })
+        let (user_id, evm_address, solana_address) = accounts::session_user(&state.pool, token).await?;
+        Ok(Self { user_id, evm_address, solana_address, token: token.to_owned() })
     }
 }
 

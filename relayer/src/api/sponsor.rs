@@ -95,11 +95,11 @@ fn engine(state: &AppState) -> Result<&Arc<EvmEngine>, ApiError> {
     })
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     requests::check_idempotency_key(headers.get("idempotency-key").and_then(|v| v.to_str().ok()))
 }
 
-async fn accepted(
+pub(super) async fn accepted(
     state: &AppState,
     id: i64,
     principal: Option<&str>,
@@ -190,11 +190,11 @@ pub async fn evm_forward(
 }
 
 /// Who asked, under which key, with which body.
-struct Accepted<'a> {
-    principal: &'a str,
-    user_id: Option<i64>,
-    key: &'a str,
-    body: &'a [u8],
+pub(super) struct Accepted<'a> {
+    pub(super) principal: &'a str,
+    pub(super) user_id: Option<i64>,
+    pub(super) key: &'a str,
+    pub(super) body: &'a [u8],
 }
 
 /// Queues a checked EVM request on its principal's lane (budgets reserved in the same transaction) and answers 202
@@ -207,18 +207,33 @@ async fn enqueue_evm(
     gas_limit: i64,
     kind: &'static str,
 ) -> Result<(StatusCode, Json<RequestView>), ApiError> {
+    let payload = serde_json::to_value(payload).map_err(ApiError::internal)?;
+    let lane = engine.lane_for(request.principal);
+    enqueue(state, request, ("evm", lane), payload, (gas_limit, state.policy.budgets()), kind).await
+}
+
+/// Queues a checked request (`chain`, `lane`), reserving `reserve` of the budgets in the same transaction, and
+/// answers 202 with its state.
+pub(super) async fn enqueue(
+    state: &AppState,
+    request: Accepted<'_>,
+    (chain, lane): (&'static str, i32),
+    payload: serde_json::Value,
+    (reserve, budgets): (i64, requests::Budgets),
+    kind: &'static str,
+) -> Result<(StatusCode, Json<RequestView>), ApiError> {
     let new = NewRequest {
         principal: request.principal,
         user_id: request.user_id,
         idempotency_key: request.key,
         body: request.body,
-        chain: "evm",
-        lane: engine.lane_for(request.principal),
-        payload: serde_json::to_value(payload).map_err(ApiError::internal)?,
-        gas_limit,
+        chain,
+        lane,
+        payload,
+        gas_limit: reserve,
     };
-    let id = requests::enqueue(&state.pool, new, state.policy.budgets()).await?;
-    metrics::counter!("relayer_requests_accepted_total", "chain" => "evm", "kind" => kind).increment(1);
+    let id = requests::enqueue(&state.pool, new, budgets).await?;
+    metrics::counter!("relayer_requests_accepted_total", "chain" => chain, "kind" => kind).increment(1);
     // Custodial requests are read back as their user; wallet requests are public.
     let viewer = request.user_id.map(|_| request.principal);
     accepted(state, id, viewer, true).await

@@ -615,7 +615,7 @@ impl EvmEngine {
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        requests::settle_gas(&mut tx, id, receipt.gas_used as i64).await.map_err(err)?;
+        requests::settle(&mut tx, "evm", id, receipt.gas_used as i64).await.map_err(err)?;
         let detail = format!("block {block}, gas used {}", receipt.gas_used);
         requests::record(&mut tx, id, status, Some(error.unwrap_or(&detail))).await.map_err(err)?;
         tx.commit().await.map_err(err)?;
