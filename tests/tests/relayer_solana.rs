@@ -109,6 +109,61 @@ fn forged(instructions: &[Instruction], payer: &Pubkey, signer: &Keypair, blockh
     json!({"transaction": encode(&transaction)})
 }
 
+/// A JSON-RPC proxy to `upstream` that black-holes transactions, as a leader that never receives them: the next
+/// `drop_next` new signatures, and every resend of them, are answered as if sent but never forwarded.
+struct LossyProxy {
+    url: String,
+    drop_next: Arc<std::sync::atomic::AtomicUsize>,
+    dropped: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+}
+
+impl LossyProxy {
+    async fn start(upstream: &str) -> Self {
+        use std::sync::atomic::Ordering;
+        let drop_next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let dropped = Arc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
+        let (upstream, http) = (upstream.to_owned(), reqwest::Client::new());
+        let (next, set) = (drop_next.clone(), dropped.clone());
+        let app = axum::Router::new().route(
+            "/",
+            axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+                let (upstream, http, next, set) = (upstream.clone(), http.clone(), next.clone(), set.clone());
+                async move {
+                    if body["method"] == "sendTransaction" {
+                        assert_eq!(body["params"][1]["encoding"], "base64", "the relayer sends base64");
+                        let bytes = BASE64.decode(body["params"][0].as_str().unwrap()).unwrap();
+                        // A legacy transaction starts with its signature count (one byte here), then signatures.
+                        let signature = solana_signature::Signature::try_from(&bytes[1..65]).unwrap().to_string();
+                        let mut set = set.lock().unwrap();
+                        let fresh = !set.contains(&signature)
+                            && next.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+                        if fresh {
+                            set.insert(signature.clone());
+                        }
+                        if set.contains(&signature) {
+                            return axum::Json(json!({"jsonrpc": "2.0", "id": body["id"], "result": signature}));
+                        }
+                    }
+                    let answer = http.post(&upstream).json(&body).send().await.unwrap();
+                    axum::Json(answer.json::<Value>().await.unwrap())
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { url, drop_next, dropped }
+    }
+
+    fn drop_next(&self, n: usize) {
+        self.drop_next.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn dropped(&self) -> Vec<String> {
+        self.dropped.lock().unwrap().iter().cloned().collect()
+    }
+}
+
 async fn start_relayer(
     pool: sqlx::PgPool,
     rpc_url: &str,
@@ -356,6 +411,67 @@ async fn zero_sol_users_bid_and_vote_and_the_fee_payer_cannot_be_drained() {
     assert_eq!(requests_after, requests_before, "no refused request was stored");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(rpc.get_balance(&fee_payer_key).await.unwrap(), balance_before, "the refusals cost nothing");
+
+    let _ = stop_tx.send(true);
+    node.stop().expect("the node stops");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_dropped_transaction_is_resigned_after_its_blockhash_expires_and_lands_once() {
+    let Some(dir) = programs_dir("the relayer's Solana expiry test") else { return };
+    let node = LocalNode::start(&NodeConfig { slot_time_ms: 50, ..NodeConfig::new(dir) }).expect("node starts");
+    let rpc = client::rpc_client(node.rpc_url());
+    let roles =
+        Roles { deployer: funded(&rpc).await, game_server: funded(&rpc).await, genesis_holder: funded(&rpc).await };
+    let solana = deploy::deploy(&rpc, node.ws_url(), &roles, true).await.expect("economy initialized");
+    let fee_payer = funded(&rpc).await;
+    let fee_payer_key = fee_payer.pubkey();
+    let proxy = LossyProxy::start(node.rpc_url()).await;
+    let pg = LocalPostgres::start().unwrap();
+    let pool = mercato_relayer::db::connect(&pg.create_database("relayer").unwrap(), 8).await.unwrap();
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let relayer = start_relayer(pool.clone(), &proxy.url, fee_payer, 50_000_000, stop, true).await;
+
+    // A custodial deposit whose first transaction never reaches the cluster: resent until its blockhash expires,
+    // then re-signed with a new blockhash; it lands once.
+    let (token, profile) = relayer.sign_up("gina@example.com").await;
+    let gina: Pubkey = profile["solana_address"].as_str().unwrap().parse().unwrap();
+    pay_currency(&rpc, &roles.genesis_holder, &solana.accounts.currency_mint, &gina, 10 * MRC).await;
+    proxy.drop_next(1);
+    let view = custodial(&relayer, &token, "deposit", &[governance::deposit(gina, 3 * MRC)]).await;
+    let lost = proxy.dropped();
+    assert_eq!(lost.len(), 1, "one transaction was black-holed");
+    assert_ne!(view["tx_hash"].as_str().unwrap(), lost[0], "the request landed under a new signature");
+    let details: Vec<&str> = view["events"].as_array().unwrap().iter().filter_map(|e| e["detail"].as_str()).collect();
+    assert!(details.iter().any(|d| d.starts_with("blockhash expired unseen; re-signed")), "{details:?}");
+    let lost_signature: solana_signature::Signature = lost[0].parse().unwrap();
+    let status = rpc.get_signature_statuses_with_history(&[lost_signature]).await.unwrap().value;
+    assert!(status[0].is_none(), "the first transaction never landed");
+    let voter: governance::VoterRecord = read(&rpc, &governance::voter_address(&gina)).await;
+    assert_eq!(voter.deposited, 3 * MRC, "deposited exactly once");
+    assert_eq!(rpc.get_balance(&gina).await.unwrap(), 0, "gina still holds no SOL");
+
+    // A wallet's transaction that never reaches the cluster cannot be re-signed by the relayer: once its blockhash
+    // expires the request fails with that reason, and it cost nothing.
+    let wally = Keypair::new();
+    pay_currency(&rpc, &roles.genesis_holder, &solana.accounts.currency_mint, &wally.pubkey(), 10 * MRC).await;
+    let before = rpc.get_balance(&fee_payer_key).await.unwrap();
+    proxy.drop_next(1);
+    let body = json!({"signer": wally.pubkey().to_string(), "instructions": wire(&[governance::deposit(wally.pubkey(), MRC)])});
+    let (status, prepared) = relayer.post("/v1/solana/prepare", body, None, None).await;
+    assert_eq!(status, 200, "{prepared}");
+    let mut transaction: Transaction =
+        bincode::deserialize(&BASE64.decode(prepared["transaction"].as_str().unwrap()).unwrap()).unwrap();
+    transaction.try_partial_sign(&[&wally], transaction.message.recent_blockhash).unwrap();
+    let (status, accepted) =
+        relayer.post("/v1/solana/transactions", json!({"transaction": encode(&transaction)}), None, Some("w")).await;
+    assert_eq!(status, 202, "{accepted}");
+    let view = relayer.wait(accepted["id"].as_i64().unwrap(), None).await;
+    assert_eq!(view["status"], "failed", "{view}");
+    assert!(view["error"].as_str().unwrap().starts_with("blockhash_expired"), "{view}");
+    assert_eq!(view["lamports"], 0, "{view}");
+    assert_eq!(rpc.get_balance(&fee_payer_key).await.unwrap(), before, "the lost transaction cost nothing");
+    assert!(rpc.get_account(&governance::voter_address(&wally.pubkey())).await.is_err(), "no deposit happened");
 
     let _ = stop_tx.send(true);
     node.stop().expect("the node stops");
