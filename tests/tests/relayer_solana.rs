@@ -113,34 +113,31 @@ fn forged(instructions: &[Instruction], payer: &Pubkey, signer: &Keypair, blockh
 /// `drop_next` new signatures, and every resend of them, are answered as if sent but never forwarded.
 struct LossyProxy {
     url: String,
-    drop_next: Arc<std::sync::atomic::AtomicUsize>,
-    dropped: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// How many new signatures to black-hole, and those black-holed so far.
+    state: Arc<std::sync::Mutex<(usize, std::collections::HashSet<String>)>>,
 }
 
 impl LossyProxy {
     async fn start(upstream: &str) -> Self {
-        use std::sync::atomic::Ordering;
-        let drop_next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let dropped = Arc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
-        let (upstream, http) = (upstream.to_owned(), reqwest::Client::new());
-        let (next, set) = (drop_next.clone(), dropped.clone());
+        let state = Arc::new(std::sync::Mutex::new((0, std::collections::HashSet::new())));
+        let (upstream, http, shared) = (upstream.to_owned(), reqwest::Client::new(), state.clone());
         let app = axum::Router::new().route(
             "/",
             axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
-                let (upstream, http, next, set) = (upstream.clone(), http.clone(), next.clone(), set.clone());
+                let (upstream, http, shared) = (upstream.clone(), http.clone(), shared.clone());
                 async move {
                     if body["method"] == "sendTransaction" {
                         assert_eq!(body["params"][1]["encoding"], "base64", "the relayer sends base64");
                         let bytes = BASE64.decode(body["params"][0].as_str().unwrap()).unwrap();
                         // A legacy transaction starts with its signature count (one byte here), then signatures.
                         let signature = solana_signature::Signature::try_from(&bytes[1..65]).unwrap().to_string();
-                        let mut set = set.lock().unwrap();
-                        let fresh = !set.contains(&signature)
-                            && next.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
-                        if fresh {
-                            set.insert(signature.clone());
+                        let mut guard = shared.lock().unwrap();
+                        let (next, dropped) = &mut *guard;
+                        if !dropped.contains(&signature) && *next > 0 {
+                            *next -= 1;
+                            dropped.insert(signature.clone());
                         }
-                        if set.contains(&signature) {
+                        if dropped.contains(&signature) {
                             return axum::Json(json!({"jsonrpc": "2.0", "id": body["id"], "result": signature}));
                         }
                     }
@@ -152,15 +149,15 @@ impl LossyProxy {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { url, drop_next, dropped }
+        Self { url, state }
     }
 
     fn drop_next(&self, n: usize) {
-        self.drop_next.store(n, std::sync::atomic::Ordering::SeqCst);
+        self.state.lock().unwrap().0 = n;
     }
 
     fn dropped(&self) -> Vec<String> {
-        self.dropped.lock().unwrap().iter().cloned().collect()
+        self.state.lock().unwrap().1.iter().cloned().collect()
     }
 }
 
