@@ -120,15 +120,29 @@ fn budget_table(chain: &str) -> &'static str {
     if chain == "solana" { "lamport_budgets" } else { "gas_budgets" }
 }
 
-/// Enqueues a request, reserving its gas limit (lamports on Solana) in today's budgets in the same transaction (429 and nothing stored
-/// when a budget would be exceeded); returns its id, or the id of the request that won a race for the same key
-/// (same body).
-pub async fn enqueue(pool: &PgPool, new: NewRequest<'_>, budgets: Budgets) -> Result<i64, ApiError> {
+/// What `enqueue` did.
+pub enum Enqueued {
+    /// A new request: its view (queued, one event), built without reading it back.
+    Fresh(RequestView),
+    /// The request that won a race for the same key with the same body.
+    Replay(i64),
+}
+
+/// Enqueues a request, reserving its gas limit (lamports on Solana) in today's budgets in the same transaction (429
+/// and nothing stored when a budget would be exceeded). The row, its first event and the change notification are one
+/// statement; the principal's budget row and one of the relayer-wide budget's shards are the two others.
+pub async fn enqueue(pool: &PgPool, new: NewRequest<'_>, budgets: Budgets) -> Result<Enqueued, ApiError> {
     let hash = Sha256::digest(new.body).to_vec();
     let mut tx = pool.begin().await.map_err(ApiError::internal)?;
-    let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO requests (principal, user_id, idempotency_key, body_hash, chain, lane, payload, gas_limit)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (principal, idempotency_key) DO NOTHING RETURNING id",
+    let inserted: Option<(i64, String)> = sqlx::query_as(
+        "WITH r AS (
+             INSERT INTO requests (principal, user_id, idempotency_key, body_hash, chain, lane, payload, gas_limit)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (principal, idempotency_key) DO NOTHING
+             RETURNING id, created_at),
+         e AS (INSERT INTO request_events (request_id, status, detail, at)
+               SELECT id, 'queued', 'accepted', created_at FROM r)
+         SELECT id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')
+         FROM r, LATERAL (SELECT pg_notify($9, r.id::TEXT)) n",
     )
     .bind(new.principal)
     .bind(new.user_id)
@@ -138,13 +152,14 @@ pub async fn enqueue(pool: &PgPool, new: NewRequest<'_>, budgets: Budgets) -> Re
     .bind(new.lane)
     .bind(&new.payload)
     .bind(new.gas_limit)
+    .bind(STATUS_CHANNEL)
     .fetch_optional(&mut *tx)
     .await
     .map_err(ApiError::internal)?;
-    let Some((id,)) = inserted else {
+    let Some((id, at)) = inserted else {
         drop(tx);
         return match find_existing(pool, new.principal, new.idempotency_key, new.body).await? {
-            Existing::Replay(id) => Ok(id),
+            Existing::Replay(id) => Ok(Enqueued::Replay(id)),
             Existing::New => Err(ApiError::internal("idempotency row vanished")),
         };
     };
@@ -154,18 +169,29 @@ pub async fn enqueue(pool: &PgPool, new: NewRequest<'_>, budgets: Budgets) -> Re
         message: message.into(),
         retry_after: Some(3_600),
     };
-    record(&mut tx, id, "queued", Some("accepted")).await.map_err(ApiError::internal)?;
-    // The budgets last, the relayer-wide row after the principal's: every acceptance locks that row, so it is held
-    // only for one statement and the commit.
+    // The principal's row before the relayer-wide shard (the order `settle` locks them in).
     let table = budget_table(new.chain);
     if !reserve(&mut tx, table, new.principal, new.gas_limit, budgets.principal).await.map_err(ApiError::internal)? {
         return Err(over("user_budget_exceeded", "your daily sponsorship allowance is used up"));
     }
-    if !reserve(&mut tx, table, "*", new.gas_limit, budgets.global).await.map_err(ApiError::internal)? {
+    if !reserve_global(&mut tx, table, new.principal, new.gas_limit, budgets.global)
+        .await
+        .map_err(ApiError::internal)?
+    {
         return Err(over("global_budget_exceeded", "the relayer's daily sponsorship budget is used up"));
     }
     tx.commit().await.map_err(ApiError::internal)?;
-    Ok(id)
+    Ok(Enqueued::Fresh(RequestView {
+        id,
+        chain: new.chain.to_owned(),
+        status: "queued".into(),
+        tx_hash: None,
+        block: None,
+        gas_used: None,
+        lamports: None,
+        error: None,
+        events: vec![RequestEvent { status: "queued".into(), detail: Some("accepted".into()), at }],
+    }))
 }
 
 /// Appends a status event and announces the change (delivered when `tx` commits).
@@ -268,6 +294,39 @@ async fn reserve(
     Ok(row.is_some())
 }
 
+/// The relayer-wide budget is kept in 16 shards (`*0` … `*15`, a principal's shard fixed by a hash of it), so that
+/// concurrent acceptances do not all wait for one row lock until their commits. The limit is checked against the sum
+/// of the shards as the acceptance sees them: concurrent acceptances may overshoot it by at most what they reserve
+/// together (a few requests' worth), never more.
+const GLOBAL_SHARD: &str = "'*' || (hashtext($1) & 15)::TEXT";
+
+/// Reserves `amount` of today's relayer-wide budget (at most `limit` in all) in `principal`'s shard.
+async fn reserve_global(
+    tx: &mut Transaction<'_, Postgres>,
+    table: &str,
+    principal: &str,
+    amount: i64,
+    limit: i64,
+) -> Result<bool, sqlx::Error> {
+    let (total,): (i64,) = sqlx::query_as(&format!(
+        "SELECT coalesce(sum(reserved), 0)::BIGINT FROM {table} WHERE day = current_date AND principal LIKE '*%'"
+    ))
+    .fetch_one(&mut **tx)
+    .await?;
+    if total.saturating_add(amount) > limit {
+        return Ok(false);
+    }
+    sqlx::query(&format!(
+        "INSERT INTO {table} (principal, day, reserved) VALUES ({GLOBAL_SHARD}, current_date, $2)
+         ON CONFLICT (principal, day) DO UPDATE SET reserved = {table}.reserved + $2"
+    ))
+    .bind(principal)
+    .bind(amount)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
+}
+
 /// Gives back what a final request reserved but did not use (its gas limit minus its gas used; lamports on
 /// Solana), to its principal and to the relayer-wide budget, on the day it was accepted.
 pub async fn settle(
@@ -279,7 +338,7 @@ pub async fn settle(
     let table = budget_table(chain);
     // The principal's row first, then the relayer-wide one: the order `enqueue` locks them in, so the two never
     // wait on each other in opposite orders (a deadlock).
-    for principal in ["r.principal", "'*'"] {
+    for principal in ["r.principal", "'*' || (hashtext(r.principal) & 15)::TEXT"] {
         sqlx::query(&format!(
             "UPDATE {table} b SET reserved = greatest(b.reserved - (r.gas_limit - $2), 0)
              FROM requests r WHERE r.id = $1 AND b.day = r.created_at::DATE AND b.principal = {principal}"

@@ -324,6 +324,23 @@ async fn custodial_and_wallet_users_bid_and_vote_without_eth() {
         .post("/v1/evm/calls", json!({"to": c.token, "data": Bytes::from(approve)}), Some(hal_token), Some("hal-1"))
         .await;
     assert_eq!((status, reason(&response)), (429, "user_budget_exceeded".into()));
+    // The relayer-wide budget, kept in shards, holds exactly the gas the final requests used; a relayer whose
+    // global allowance is that plus one gas refuses the next request.
+    let (reserved, used): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT sum(reserved)::BIGINT FROM gas_budgets WHERE principal LIKE '*%'),
+                (SELECT sum(gas_used)::BIGINT FROM requests WHERE status IN ('confirmed', 'failed'))",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(reserved, used, "reservations settled to the gas used");
+    let policy = SponsorPolicy { user_daily_gas: 1_000_000_000, global_daily_gas: reserved + 1 };
+    let full = start_relayer(&deployed, pool.clone(), policy, stop.clone(), false).await;
+    let approve = MercatoToken::approveCall { spender: c.auction_house, value: U256::from(2u8) }.abi_encode();
+    let (status, response) = full
+        .post("/v1/evm/calls", json!({"to": c.token, "data": Bytes::from(approve)}), Some(hal_token), Some("hal-2"))
+        .await;
+    assert_eq!((status, reason(&response)), (429, "global_budget_exceeded".into()));
     let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM requests WHERE status IN ('queued', 'submitted')")
         .fetch_one(&pool)
         .await

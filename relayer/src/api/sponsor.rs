@@ -232,11 +232,14 @@ pub(super) async fn enqueue(
         payload,
         gas_limit: reserve,
     };
-    let id = requests::enqueue(&state.pool, new, budgets).await?;
-    metrics::counter!("relayer_requests_accepted_total", "chain" => chain, "kind" => kind).increment(1);
-    // Custodial requests are read back as their user; wallet requests are public.
-    let viewer = request.user_id.map(|_| request.principal);
-    accepted(state, id, viewer, true).await
+    match requests::enqueue(&state.pool, new, budgets).await? {
+        requests::Enqueued::Fresh(view) => {
+            metrics::counter!("relayer_requests_accepted_total", "chain" => chain, "kind" => kind).increment(1);
+            Ok((StatusCode::ACCEPTED, Json(view)))
+        }
+        // Custodial requests are read back as their user; wallet requests are public.
+        requests::Enqueued::Replay(id) => accepted(state, id, request.user_id.map(|_| request.principal), false).await,
+    }
 }
 
 fn principal_of(session: &MaybeSession) -> Option<String> {

@@ -546,16 +546,43 @@ impl EvmEngine {
                 .map_err(|e| e.to_string())?,
             None => 0,
         };
+        // Every attempt of the lane's submitted requests, newest first, in one query.
+        let rows: Vec<(i64, Vec<u8>, Vec<u8>, String, String, i64)> = sqlx::query_as(
+            "SELECT a.request_id, a.tx_hash, a.raw, a.max_fee::TEXT, a.priority_fee::TEXT, a.sent_block
+             FROM evm_attempts a JOIN requests r ON r.id = a.request_id
+             WHERE r.lane = $1 AND r.status = 'submitted' ORDER BY a.created_at DESC",
+        )
+        .bind(lane)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        let mut attempts_of: std::collections::HashMap<i64, Vec<Attempt>> = std::collections::HashMap::new();
+        for (request_id, tx_hash, raw, max_fee, priority_fee, sent_block) in rows {
+            attempts_of.entry(request_id).or_default().push(Attempt {
+                tx_hash,
+                raw,
+                max_fee,
+                priority_fee,
+                sent_block,
+            });
+        }
         let mut changed = false;
         for (id, nonce, mined_block) in submitted {
-            let attempts: Vec<Attempt> = sqlx::query_as(
-                "SELECT tx_hash, raw, max_fee::TEXT AS max_fee, priority_fee::TEXT AS priority_fee, sent_block FROM evm_attempts
-                 WHERE request_id = $1 ORDER BY created_at DESC",
-            )
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(err)?;
+            let attempts = attempts_of.remove(&id).unwrap_or_default();
+            // Its nonce is unused at the tip: nothing of ours is mined (no receipt to ask for). Mined before → a
+            // reorg took it out; else it may be due for a fee bump.
+            if (nonce as u64) >= chain_nonce {
+                changed |= match (mined_block, attempts.first()) {
+                    (Some(_), last) => self.reorged(id, last).await?,
+                    (None, Some(last)) => self.bump(lane, id, nonce, last, latest).await?,
+                    (None, None) => false,
+                };
+                continue;
+            }
+            // Mined and not yet at the confirmation depth: nothing to ask yet.
+            if mined_block.is_some_and(|block| (latest as i64) - block + 1 < self.config.confirmations as i64) {
+                continue;
+            }
             let mut receipt = None;
             for attempt in &attempts {
                 let hash = B256::from_slice(&attempt.tx_hash);
@@ -570,11 +597,7 @@ impl EvmEngine {
                 // The nonce was used blocks ago, by none of our attempts: the request did not execute.
                 None if (nonce as u64) < settled_nonce => self.requeue(id).await?,
                 // Used at the tip but no receipt yet: wait for the node to catch up (see `settled_nonce`).
-                None if (nonce as u64) < chain_nonce => false,
-                None => match attempts.first() {
-                    Some(last) => self.bump(lane, id, nonce, last, latest).await?,
-                    None => false,
-                },
+                None => false,
             };
         }
         Ok(changed)
