@@ -109,6 +109,14 @@ struct Attempt {
     sent_block: i64,
 }
 
+/// An attempt with its request.
+#[derive(sqlx::FromRow)]
+struct LaneAttempt {
+    request_id: i64,
+    #[sqlx(flatten)]
+    attempt: Attempt,
+}
+
 /// A signed transaction about to be stored (before it is broadcast).
 struct NewAttempt<'a> {
     hash: B256,
@@ -547,8 +555,9 @@ impl EvmEngine {
             None => 0,
         };
         // Every attempt of the lane's submitted requests, newest first, in one query.
-        let rows: Vec<(i64, Vec<u8>, Vec<u8>, String, String, i64)> = sqlx::query_as(
-            "SELECT a.request_id, a.tx_hash, a.raw, a.max_fee::TEXT, a.priority_fee::TEXT, a.sent_block
+        let rows: Vec<LaneAttempt> = sqlx::query_as(
+            "SELECT a.request_id, a.tx_hash, a.raw, a.max_fee::TEXT AS max_fee, a.priority_fee::TEXT AS priority_fee,
+                    a.sent_block
              FROM evm_attempts a JOIN requests r ON r.id = a.request_id
              WHERE r.lane = $1 AND r.status = 'submitted' ORDER BY a.created_at DESC",
         )
@@ -557,14 +566,8 @@ impl EvmEngine {
         .await
         .map_err(err)?;
         let mut attempts_of: std::collections::HashMap<i64, Vec<Attempt>> = std::collections::HashMap::new();
-        for (request_id, tx_hash, raw, max_fee, priority_fee, sent_block) in rows {
-            attempts_of.entry(request_id).or_default().push(Attempt {
-                tx_hash,
-                raw,
-                max_fee,
-                priority_fee,
-                sent_block,
-            });
+        for LaneAttempt { request_id, attempt } in rows {
+            attempts_of.entry(request_id).or_default().push(attempt);
         }
         let mut changed = false;
         for (id, nonce, mined_block) in submitted {
