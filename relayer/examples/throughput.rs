@@ -31,6 +31,37 @@ fn env(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
+/// CPU seconds (user + system) used so far by processes whose name is `name` (`self` for this process: the relayer
+/// and the load generator), from /proc.
+fn cpu_seconds(name: &str) -> f64 {
+    let ticks = |stat: &str| -> Option<u64> {
+        // Fields after the parenthesised name: state is field 3, utime 14, stime 15.
+        let rest = &stat[stat.rfind(')')? + 2..];
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+    };
+    let total: u64 = if name == "self" {
+        std::fs::read_to_string("/proc/self/stat").ok().and_then(|s| ticks(&s)).unwrap_or(0)
+    } else {
+        std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| std::fs::read_to_string(entry.path().join("stat")).ok())
+            .filter(|stat| {
+                stat.split_once('(').and_then(|(_, r)| r.split_once(')')).is_some_and(|(comm, _)| comm == name)
+            })
+            .filter_map(|stat| ticks(&stat))
+            .sum()
+    };
+    total as f64 / 100.0 // USER_HZ
+}
+
+/// CPU seconds of anvil, Postgres and this process (relayer + load generator).
+fn cpu() -> [f64; 3] {
+    [cpu_seconds("anvil"), cpu_seconds("postgres"), cpu_seconds("self")]
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -102,6 +133,7 @@ async fn main() {
     let closed = users * rounds;
     eprintln!("capacity: {closed} sponsored calls over 64 connections…");
     let semaphore = Arc::new(tokio::sync::Semaphore::new(64));
+    let cpu_start = cpu();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for round in 0..rounds {
@@ -135,6 +167,7 @@ async fn main() {
         latencies.push(task.await.unwrap());
     }
     let steady_time = steady_start.elapsed();
+    let cpu_accepted = cpu();
     latencies.sort();
     let total = users * (rounds + 1);
 
@@ -150,6 +183,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let mined_time = started.elapsed();
+    let cpu_mined = cpu();
     let (confirmed,): (i64,) =
         sqlx::query_as("SELECT count(*) FROM requests WHERE status = 'confirmed'").fetch_one(&pool).await.unwrap();
     let _ = stop_tx.send(true);
@@ -261,4 +295,17 @@ async fn main() {
         direct_time.as_secs_f64()
     );
     println!("| relayer / ceiling | {:.0}% | >= 70% |", 100.0 * mined_per_s / direct_per_s);
+    let spent = |from: [f64; 3], to: [f64; 3]| {
+        format!("{:.1} / {:.1} / {:.1} s", to[0] - from[0], to[1] - from[1], to[2] - from[2])
+    };
+    println!(
+        "| CPU while accepting (anvil / Postgres / relayer + load generator), {:.1} s wall | {} | |",
+        (accept_time + steady_time).as_secs_f64(),
+        spent(cpu_start, cpu_accepted)
+    );
+    println!(
+        "| CPU until all confirmed (same), {:.1} s wall, 2 cores | {} | |",
+        mined_time.as_secs_f64(),
+        spent(cpu_start, cpu_mined)
+    );
 }

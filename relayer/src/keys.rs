@@ -205,6 +205,7 @@ pub async fn generate(store: &dyn KeyStore) -> Result<NewCustodialKeys, KeyError
 /// A user's keys row, as stored.
 #[derive(sqlx::FromRow)]
 struct StoredKeys {
+    user_id: i64,
     master_key_id: String,
     wrapped_data_key: Vec<u8>,
     evm_secret: Vec<u8>,
@@ -213,16 +214,35 @@ struct StoredKeys {
     solana_address: Vec<u8>,
 }
 
+const SELECT_KEYS: &str = "SELECT k.user_id, k.master_key_id, k.wrapped_data_key, k.evm_secret, k.solana_secret,
+                                  u.evm_address, u.solana_address
+                           FROM user_keys k JOIN users u ON u.id = k.user_id";
+
 /// Decrypts user `user_id`'s keys for signing.
 pub async fn load(pool: &PgPool, store: &dyn KeyStore, user_id: i64) -> Result<CustodialKeys, KeyError> {
-    let row: StoredKeys = sqlx::query_as(
-        "SELECT k.master_key_id, k.wrapped_data_key, k.evm_secret, k.solana_secret, u.evm_address, u.solana_address
-         FROM user_keys k JOIN users u ON u.id = k.user_id WHERE k.user_id = $1",
-    )
-    .bind(user_id)
-    .fetch_one(pool)
-    .await?;
+    let row: StoredKeys =
+        sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.user_id = $1")).bind(user_id).fetch_one(pool).await?;
+    decrypt(store, row).await
+}
+
+/// Decrypts the keys of several users, read in one query; users without keys are absent from the answer.
+pub async fn load_many(
+    pool: &PgPool,
+    store: &dyn KeyStore,
+    user_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, CustodialKeys>, KeyError> {
+    let rows: Vec<StoredKeys> =
+        sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.user_id = ANY($1)")).bind(user_ids).fetch_all(pool).await?;
+    let mut keys = std::collections::HashMap::with_capacity(rows.len());
+    for row in rows {
+        keys.insert(row.user_id, decrypt(store, row).await?);
+    }
+    Ok(keys)
+}
+
+async fn decrypt(store: &dyn KeyStore, row: StoredKeys) -> Result<CustodialKeys, KeyError> {
     let StoredKeys {
+        user_id: _,
         master_key_id: key_id,
         wrapped_data_key: wrapped,
         evm_secret,

@@ -24,7 +24,7 @@ use alloy::eips::eip2718::Encodable2718;
 use alloy::network::TransactionBuilder;
 use alloy::primitives::{Address, B256, Bytes, TxKind, U256, aliases::U48};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
-use alloy::rpc::types::TransactionRequest;
+use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
 use alloy::signers::SignerSync;
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::{Eip712Domain, SolCall, SolStruct, eip712_domain};
@@ -107,6 +107,15 @@ struct Attempt {
     max_fee: String,
     priority_fee: String,
     sent_block: i64,
+}
+
+/// What custodial requests of one round are signed with.
+#[derive(Default)]
+struct CustodialSigners {
+    /// Keys by user.
+    keys: std::collections::HashMap<i64, keys::CustodialKeys>,
+    /// Forwarder nonces by address.
+    nonces: std::collections::HashMap<Address, U256>,
 }
 
 /// An attempt with its request.
@@ -405,12 +414,13 @@ impl EvmEngine {
 
     /// The forward request call data for a payload (custodial: signed now with the user's key and their current
     /// forwarder nonce).
-    async fn execute_calldata(&self, payload: &EvmPayload) -> Result<Bytes, String> {
+    /// The `forwarder.execute` call data of a request; a custodial one is signed here with its user's key for the
+    /// user's forwarder nonce (both prepared for the whole round by [`Self::custodial_signers`]).
+    fn execute_calldata(&self, payload: &EvmPayload, signers: &CustodialSigners) -> Result<Bytes, String> {
         let request = match payload {
             EvmPayload::Custodial { user_id, from, to, data, gas } => {
-                let keys = keys::load(&self.pool, self.keys.as_ref(), *user_id).await.map_err(|e| e.to_string())?;
-                let forwarder = MercatoForwarder::new(self.config.forwarder, &self.provider);
-                let nonce = forwarder.nonces(*from).call().await.map_err(|e| e.to_string())?;
+                let keys = signers.keys.get(user_id).ok_or("the user's keys are missing")?;
+                let nonce = *signers.nonces.get(from).ok_or("the forwarder nonce could not be read")?;
                 let now =
                     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
                 let request = ForwardRequest {
@@ -439,6 +449,42 @@ impl EvmEngine {
         Ok(MercatoForwarder::executeCall { request }.abi_encode().into())
     }
 
+    /// The keys (one database query) and forwarder nonces (one JSON-RPC batch) of a round's custodial requests.
+    async fn custodial_signers(&self, payloads: &[&EvmPayload]) -> Result<CustodialSigners, String> {
+        let mut users = Vec::new();
+        let mut addresses = Vec::new();
+        for payload in payloads {
+            if let EvmPayload::Custodial { user_id, from, .. } = payload {
+                users.push(*user_id);
+                addresses.push(*from);
+            }
+        }
+        if users.is_empty() {
+            return Ok(CustodialSigners::default());
+        }
+        let keys = keys::load_many(&self.pool, self.keys.as_ref(), &users).await.map_err(|e| e.to_string())?;
+        let mut nonces = std::collections::HashMap::new();
+        for chunk in addresses.chunks(256) {
+            let mut batch = alloy::rpc::client::BatchRequest::new(self.provider.client());
+            let waiters = chunk
+                .iter()
+                .map(|from| {
+                    let input = Bytes::from(MercatoForwarder::noncesCall { owner: *from }.abi_encode());
+                    let call = TransactionRequest::default().with_to(self.config.forwarder).with_input(input);
+                    batch.add_call::<_, Bytes>("eth_call", &(call, "latest"))
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())?;
+            batch.send().await.map_err(|e| e.to_string())?;
+            for (from, waiter) in chunk.iter().zip(waiters) {
+                let answer = waiter.await.map_err(|e| e.to_string())?;
+                let nonce = MercatoForwarder::noncesCall::abi_decode_returns(&answer).map_err(|e| e.to_string())?;
+                nonces.insert(*from, nonce);
+            }
+        }
+        Ok(CustodialSigners { keys, nonces })
+    }
+
     async fn claim_and_send(&self, lane: i32) -> Result<usize, String> {
         let err = |e: sqlx::Error| e.to_string();
         let mut tx = self.pool.begin().await.map_err(err)?;
@@ -460,12 +506,11 @@ impl EvmEngine {
         let block = self.provider.get_block_number().await.map_err(|e| e.to_string())?;
         let (max_fee, priority) = self.fees().await?;
         let mut seen = std::collections::HashSet::new();
+        let rows: Vec<_> = rows.into_iter().filter(|row| seen.insert(row.1.clone())).collect(); // one per principal
+        let signers = self.custodial_signers(&rows.iter().map(|row| &row.2.0).collect::<Vec<_>>()).await?;
         let mut signed = Vec::new();
-        for (id, principal, payload, gas_limit) in rows {
-            if !seen.insert(principal) {
-                continue; // one in flight per principal
-            }
-            let input = match self.execute_calldata(&payload.0).await {
+        for (id, _, payload, gas_limit) in rows {
+            let input = match self.execute_calldata(&payload.0, &signers) {
                 Ok(input) => input,
                 Err(e) => {
                     sqlx::query("UPDATE requests SET status = 'failed', error = $2, updated_at = now() WHERE id = $1")
@@ -570,6 +615,9 @@ impl EvmEngine {
             attempts_of.entry(request_id).or_default().push(attempt);
         }
         let mut changed = false;
+        // Requests whose nonce the chain has used and that are due for a look: their attempts' receipts are asked
+        // for together, in one JSON-RPC batch.
+        let mut due = Vec::new();
         for (id, nonce, mined_block) in submitted {
             let attempts = attempts_of.remove(&id).unwrap_or_default();
             // Its nonce is unused at the tip: nothing of ours is mined (no receipt to ask for). Mined before → a
@@ -586,14 +634,15 @@ impl EvmEngine {
             if mined_block.is_some_and(|block| (latest as i64) - block + 1 < self.config.confirmations as i64) {
                 continue;
             }
-            let mut receipt = None;
-            for attempt in &attempts {
-                let hash = B256::from_slice(&attempt.tx_hash);
-                if let Some(found) = self.provider.get_transaction_receipt(hash).await.map_err(|e| e.to_string())? {
-                    receipt = Some(found);
-                    break;
-                }
-            }
+            due.push((id, nonce, mined_block, attempts));
+        }
+        let hashes: Vec<B256> =
+            due.iter().flat_map(|(.., attempts)| attempts.iter().map(|a| B256::from_slice(&a.tx_hash))).collect();
+        let mut receipts = self.receipts(&hashes).await?.into_iter();
+        for (id, nonce, mined_block, attempts) in due {
+            // One answer per attempt, newest first: the newest with a receipt counts.
+            let answers: Vec<_> = attempts.iter().map(|_| receipts.next().flatten()).collect();
+            let receipt = answers.into_iter().flatten().next();
             changed |= match receipt {
                 Some(receipt) => self.mined(id, mined_block, &receipt, latest).await?,
                 None if mined_block.is_some() => self.reorged(id, attempts.first()).await?,
@@ -605,13 +654,32 @@ impl EvmEngine {
         }
         Ok(changed)
     }
+
+    /// The receipts of `hashes` (`None` for a transaction not mined), asked for in JSON-RPC batches.
+    async fn receipts(&self, hashes: &[B256]) -> Result<Vec<Option<TransactionReceipt>>, String> {
+        let mut all = Vec::with_capacity(hashes.len());
+        for chunk in hashes.chunks(256) {
+            let mut batch = alloy::rpc::client::BatchRequest::new(self.provider.client());
+            let waiters = chunk
+                .iter()
+                .map(|hash| batch.add_call::<_, Option<TransactionReceipt>>("eth_getTransactionReceipt", &(hash,)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())?;
+            batch.send().await.map_err(|e| e.to_string())?;
+            for waiter in waiters {
+                all.push(waiter.await.map_err(|e| e.to_string())?);
+            }
+        }
+        Ok(all)
+    }
+
     /// A receipt of ours: record where it was mined; at the confirmation depth the request is final (`confirmed`,
     /// or `failed` when it reverted) and its unused gas goes back to the budgets.
     async fn mined(
         &self,
         id: i64,
         mined_block: Option<i64>,
-        receipt: &alloy::rpc::types::TransactionReceipt,
+        receipt: &TransactionReceipt,
         latest: u64,
     ) -> Result<bool, String> {
         let err = |e: sqlx::Error| e.to_string();
