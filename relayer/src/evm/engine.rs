@@ -620,18 +620,18 @@ impl EvmEngine {
         let mut due = Vec::new();
         for (id, nonce, mined_block) in submitted {
             let attempts = attempts_of.remove(&id).unwrap_or_default();
-            // Its nonce is unused at the tip: nothing of ours is mined (no receipt to ask for). Mined before → a
-            // reorg took it out; else it may be due for a fee bump.
-            if (nonce as u64) >= chain_nonce {
-                changed |= match (mined_block, attempts.first()) {
-                    (Some(_), last) => self.reorged(id, last).await?,
-                    (None, Some(last)) => self.bump(lane, id, nonce, last, latest).await?,
-                    (None, None) => false,
-                };
+            // Never seen mined and its nonce unused at the tip: nothing to ask for; it may be due for a fee bump.
+            // (Seen mined but its nonce unused now: a reorg, or a node that serves a receipt before it counts the
+            // nonce; the receipt below decides.)
+            if (nonce as u64) >= chain_nonce && mined_block.is_none() {
+                if let Some(last) = attempts.first() {
+                    changed |= self.bump(lane, id, nonce, last, latest).await?;
+                }
                 continue;
             }
             // Mined and not yet at the confirmation depth: nothing to ask yet.
-            if mined_block.is_some_and(|block| (latest as i64) - block + 1 < self.config.confirmations as i64) {
+            let deep = |block: i64| (latest as i64) - block + 1 >= self.config.confirmations as i64;
+            if (nonce as u64) < chain_nonce && mined_block.is_some_and(|block| !deep(block)) {
                 continue;
             }
             due.push((id, nonce, mined_block, attempts));
