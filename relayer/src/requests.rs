@@ -215,6 +215,29 @@ pub async fn record(
     Ok(())
 }
 
+/// Appends the same status to several requests, each with its own detail, and announces every change (delivered
+/// when `tx` commits): one statement.
+pub async fn record_many(
+    tx: &mut Transaction<'_, Postgres>,
+    request_ids: &[i64],
+    status: &str,
+    details: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "WITH e AS (INSERT INTO request_events (request_id, status, detail)
+                    SELECT id, $3, detail FROM UNNEST($1::BIGINT[], $2::TEXT[]) AS u(id, detail)
+                    RETURNING request_id)
+         SELECT count(pg_notify($4, request_id::TEXT)) FROM e",
+    )
+    .bind(request_ids)
+    .bind(details)
+    .bind(status)
+    .bind(STATUS_CHANNEL)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct StatusRow {
     chain: String,

@@ -109,6 +109,24 @@ struct Attempt {
     sent_block: i64,
 }
 
+/// Logs a refused broadcast by what it means; none is retried as is (the follower decides).
+fn classify_broadcast_error(error: &str) {
+    let message = error.to_lowercase();
+    if message.contains("already known")
+        || message.contains("known transaction")
+        || message.contains("already imported")
+    {
+        return;
+    }
+    if message.contains("nonce too low") {
+        tracing::debug!("broadcast: nonce already used; the follower resolves it");
+    } else if message.contains("underpriced") {
+        tracing::debug!("broadcast: replacement underpriced; the next bump raises the fees again");
+    } else {
+        tracing::warn!(%error, "broadcast refused");
+    }
+}
+
 /// What custodial requests of one round are signed with.
 #[derive(Default)]
 struct CustodialSigners {
@@ -398,22 +416,10 @@ impl EvmEngine {
     /// decides from receipts and nonces).
     async fn broadcast(&self, raw: &[u8]) {
         if let Err(e) = self.provider.send_raw_transaction(raw).await {
-            let message = e.to_string().to_lowercase();
-            if message.contains("already known") || message.contains("known transaction") {
-                return;
-            }
-            if message.contains("nonce too low") {
-                tracing::debug!("broadcast: nonce already used; the follower resolves it");
-            } else if message.contains("underpriced") {
-                tracing::debug!("broadcast: replacement underpriced; the next bump raises the fees again");
-            } else {
-                tracing::warn!(error = %e, "broadcast refused");
-            }
+            classify_broadcast_error(&e.to_string());
         }
     }
 
-    /// The forward request call data for a payload (custodial: signed now with the user's key and their current
-    /// forwarder nonce).
     /// The `forwarder.execute` call data of a request; a custodial one is signed here with its user's key for the
     /// user's forwarder nonce (both prepared for the whole round by [`Self::custodial_signers`]).
     fn execute_calldata(&self, payload: &EvmPayload, signers: &CustodialSigners) -> Result<Bytes, String> {
@@ -508,10 +514,12 @@ impl EvmEngine {
         let mut seen = std::collections::HashSet::new();
         let rows: Vec<_> = rows.into_iter().filter(|row| seen.insert(row.1.clone())).collect(); // one per principal
         let signers = self.custodial_signers(&rows.iter().map(|row| &row.2.0).collect::<Vec<_>>()).await?;
-        let mut signed = Vec::new();
+        // Call data first (a request that cannot be prepared fails alone), then the lane's nonces in one update,
+        // the signatures, and set-based writes: attempts, request rows and their events, one statement each.
+        let mut ready = Vec::with_capacity(rows.len());
         for (id, _, payload, gas_limit) in rows {
-            let input = match self.execute_calldata(&payload.0, &signers) {
-                Ok(input) => input,
+            match self.execute_calldata(&payload.0, &signers) {
+                Ok(input) => ready.push((id, input, gas_limit)),
                 Err(e) => {
                     sqlx::query("UPDATE requests SET status = 'failed', error = $2, updated_at = now() WHERE id = $1")
                         .bind(id)
@@ -522,50 +530,87 @@ impl EvmEngine {
                     requests::record(&mut tx, id, "failed", Some("could not prepare the transaction"))
                         .await
                         .map_err(err)?;
-                    continue;
                 }
-            };
-            let (nonce,): (i64,) = sqlx::query_as(
-                "UPDATE evm_senders SET next_nonce = next_nonce + 1 WHERE lane = $1 RETURNING next_nonce - 1",
-            )
-            .bind(lane)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(err)?;
+            }
+        }
+        if ready.is_empty() {
+            tx.commit().await.map_err(err)?;
+            return Ok(0);
+        }
+        let count = ready.len() as i64;
+        let (first_nonce,): (i64,) = sqlx::query_as(
+            "UPDATE evm_senders SET next_nonce = next_nonce + $2 WHERE lane = $1 RETURNING next_nonce - $2",
+        )
+        .bind(lane)
+        .bind(count)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(err)?;
+        let (mut ids, mut nonces, mut hashes, mut raws, mut details) = (vec![], vec![], vec![], vec![], vec![]);
+        for (i, (id, input, gas_limit)) in ready.into_iter().enumerate() {
+            let nonce = first_nonce + i as i64;
             let forwarder = self.config.forwarder;
             let (hash, raw) = self.sign(lane, nonce as u64, forwarder, input, gas_limit as u64, max_fee, priority)?;
-            NewAttempt {
-                hash,
-                request_id: Some(id),
-                lane,
-                nonce,
-                max_fee,
-                priority_fee: priority,
-                raw: &raw,
-                sent_block: block,
-            }
-            .insert(&mut *tx)
-            .await
-            .map_err(err)?;
-            sqlx::query(
-                "UPDATE requests SET status = 'submitted', sender = $2, nonce = $3, tx_hash = $4, updated_at = now()
-                 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(self.sender(lane).address().as_slice())
-            .bind(nonce)
-            .bind(hash.as_slice())
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-            requests::record(&mut tx, id, "submitted", Some(&format!("{hash}"))).await.map_err(err)?;
-            signed.push(raw);
+            ids.push(id);
+            nonces.push(nonce);
+            hashes.push(hash.to_vec());
+            raws.push(raw);
+            details.push(format!("{hash}"));
         }
+        sqlx::query(
+            "INSERT INTO evm_attempts (tx_hash, request_id, lane, nonce, max_fee, priority_fee, raw, sent_block)
+             SELECT hash, id, $4, nonce, $5::NUMERIC, $6::NUMERIC, raw, $7
+             FROM UNNEST($1::BYTEA[], $2::BIGINT[], $3::BIGINT[], $8::BYTEA[]) AS u(hash, id, nonce, raw)",
+        )
+        .bind(&hashes)
+        .bind(&ids)
+        .bind(&nonces)
+        .bind(lane)
+        .bind(max_fee.to_string())
+        .bind(priority.to_string())
+        .bind(block as i64)
+        .bind(&raws)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        sqlx::query(
+            "UPDATE requests r SET status = 'submitted', sender = $4, nonce = u.nonce, tx_hash = u.hash,
+                    updated_at = now()
+             FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BYTEA[]) AS u(id, nonce, hash) WHERE r.id = u.id",
+        )
+        .bind(&ids)
+        .bind(&nonces)
+        .bind(&hashes)
+        .bind(self.sender(lane).address().as_slice())
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        requests::record_many(&mut tx, &ids, "submitted", &details).await.map_err(err)?;
         tx.commit().await.map_err(err)?;
-        for raw in &signed {
-            self.broadcast(raw).await;
+        self.broadcast_many(&raws).await;
+        Ok(raws.len())
+    }
+
+    /// Broadcasts signed transactions in JSON-RPC batches (each answer classified as [`Self::broadcast`] does).
+    async fn broadcast_many(&self, raws: &[Vec<u8>]) {
+        for chunk in raws.chunks(256) {
+            let mut batch = alloy::rpc::client::BatchRequest::new(self.provider.client());
+            let waiters: Vec<_> = chunk
+                .iter()
+                .filter_map(|raw| {
+                    batch.add_call::<_, B256>("eth_sendRawTransaction", &(Bytes::from(raw.clone()),)).ok()
+                })
+                .collect();
+            if let Err(e) = batch.send().await {
+                tracing::warn!(error = %e, "batch broadcast failed; the follower resends");
+                continue;
+            }
+            for waiter in waiters {
+                if let Err(e) = waiter.await {
+                    classify_broadcast_error(&e.to_string());
+                }
+            }
         }
-        Ok(signed.len())
     }
 
     async fn follow(&self, lane: i32) -> Result<bool, String> {
