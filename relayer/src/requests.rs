@@ -358,15 +358,37 @@ pub async fn settle(
     request_id: i64,
     used: i64,
 ) -> Result<(), sqlx::Error> {
+    settle_many(tx, chain, &[request_id], &[used]).await
+}
+
+/// [`settle`] for several requests: per budget row, one give-back of their sum. The principals' rows first, then
+/// the relayer-wide shards, each set locked in a fixed order (so two settlements, or a settlement and an
+/// acceptance, never wait on each other in opposite orders).
+pub async fn settle_many(
+    tx: &mut Transaction<'_, Postgres>,
+    chain: &str,
+    request_ids: &[i64],
+    used: &[i64],
+) -> Result<(), sqlx::Error> {
     let table = budget_table(chain);
-    // The principal's row first, then the relayer-wide one: the order `enqueue` locks them in, so the two never
-    // wait on each other in opposite orders (a deadlock).
-    for principal in ["r.principal", "'*' || (hashtext(r.principal) & 15)::TEXT"] {
+    for row in ["r.principal", "'*' || (hashtext(r.principal) & 15)::TEXT"] {
+        let give_back = format!(
+            "SELECT {row} AS p, r.created_at::DATE AS day, sum(r.gas_limit - u.used)::BIGINT AS back
+             FROM UNNEST($1::BIGINT[], $2::BIGINT[]) AS u(id, used) JOIN requests r ON r.id = u.id GROUP BY 1, 2"
+        );
         sqlx::query(&format!(
-            "UPDATE {table} b SET reserved = greatest(b.reserved - (r.gas_limit - $2), 0)
-             FROM requests r WHERE r.id = $1 AND b.day = r.created_at::DATE AND b.principal = {principal}"
+            "SELECT b.principal FROM {table} b JOIN ({give_back}) d ON b.principal = d.p AND b.day = d.day
+             ORDER BY b.principal, b.day FOR UPDATE OF b"
         ))
-        .bind(request_id)
+        .bind(request_ids)
+        .bind(used)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(&format!(
+            "UPDATE {table} b SET reserved = greatest(b.reserved - d.back, 0) FROM ({give_back}) d
+             WHERE b.principal = d.p AND b.day = d.day"
+        ))
+        .bind(request_ids)
         .bind(used)
         .execute(&mut **tx)
         .await?;

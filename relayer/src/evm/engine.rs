@@ -684,12 +684,16 @@ impl EvmEngine {
         let hashes: Vec<B256> =
             due.iter().flat_map(|(.., attempts)| attempts.iter().map(|a| B256::from_slice(&a.tx_hash))).collect();
         let mut receipts = self.receipts(&hashes).await?.into_iter();
+        let mut found = Vec::new();
         for (id, nonce, mined_block, attempts) in due {
             // One answer per attempt, newest first: the newest with a receipt counts.
             let answers: Vec<_> = attempts.iter().map(|_| receipts.next().flatten()).collect();
             let receipt = answers.into_iter().flatten().next();
             changed |= match receipt {
-                Some(receipt) => self.mined(id, mined_block, &receipt, latest).await?,
+                Some(receipt) => {
+                    found.push((id, mined_block, receipt));
+                    false
+                }
                 None if mined_block.is_some() => self.reorged(id, attempts.first()).await?,
                 // The nonce was used blocks ago, by none of our attempts: the request did not execute.
                 None if (nonce as u64) < settled_nonce => self.requeue(id).await?,
@@ -697,6 +701,7 @@ impl EvmEngine {
                 None => false,
             };
         }
+        changed |= self.mined(&found, latest).await?;
         Ok(changed)
     }
 
@@ -718,45 +723,66 @@ impl EvmEngine {
         Ok(all)
     }
 
-    /// A receipt of ours: record where it was mined; at the confirmation depth the request is final (`confirmed`,
-    /// or `failed` when it reverted) and its unused gas goes back to the budgets.
-    async fn mined(
-        &self,
-        id: i64,
-        mined_block: Option<i64>,
-        receipt: &TransactionReceipt,
-        latest: u64,
-    ) -> Result<bool, String> {
+    /// Receipts of ours: record where each was mined; at the confirmation depth a request is final (`confirmed`,
+    /// or `failed` when it reverted) and its unused gas goes back to the budgets. One transaction, set-based.
+    async fn mined(&self, found: &[(i64, Option<i64>, TransactionReceipt)], latest: u64) -> Result<bool, String> {
         let err = |e: sqlx::Error| e.to_string();
-        let block = receipt.block_number.unwrap_or(latest) as i64;
-        let mut changed = false;
-        if mined_block != Some(block) {
-            sqlx::query("UPDATE requests SET mined_block = $2, tx_hash = $3, updated_at = now() WHERE id = $1")
-                .bind(id)
-                .bind(block)
-                .bind(receipt.transaction_hash.as_slice())
-                .execute(&self.pool)
-                .await
-                .map_err(err)?;
-            changed = true;
+        let (mut seen_ids, mut seen_blocks, mut seen_hashes) = (vec![], vec![], vec![]);
+        let mut finals: Vec<(i64, &'static str, Option<&'static str>, i64, String)> = vec![];
+        for (id, mined_block, receipt) in found {
+            let block = receipt.block_number.unwrap_or(latest) as i64;
+            if *mined_block != Some(block) {
+                seen_ids.push(*id);
+                seen_blocks.push(block);
+                seen_hashes.push(receipt.transaction_hash.to_vec());
+            }
+            if (latest as i64) - block + 1 >= self.config.confirmations as i64 {
+                let gas = receipt.gas_used as i64;
+                let (status, error) = if receipt.status() {
+                    ("confirmed", None)
+                } else {
+                    ("failed", Some("the transaction reverted on chain"))
+                };
+                let detail = error.map_or_else(|| format!("block {block}, gas used {gas}"), str::to_owned);
+                finals.push((*id, status, error, gas, detail));
+            }
         }
-        if (latest as i64) - block + 1 < self.config.confirmations as i64 {
-            return Ok(changed);
+        if seen_ids.is_empty() && finals.is_empty() {
+            return Ok(false);
         }
-        let (status, error) =
-            if receipt.status() { ("confirmed", None) } else { ("failed", Some("the transaction reverted on chain")) };
         let mut tx = self.pool.begin().await.map_err(err)?;
-        sqlx::query("UPDATE requests SET status = $2, error = $3, gas_used = $4, updated_at = now() WHERE id = $1")
-            .bind(id)
-            .bind(status)
-            .bind(error)
-            .bind(receipt.gas_used as i64)
+        sqlx::query(
+            "UPDATE requests r SET mined_block = u.block, tx_hash = u.hash, updated_at = now()
+             FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BYTEA[]) AS u(id, block, hash) WHERE r.id = u.id",
+        )
+        .bind(&seen_ids)
+        .bind(&seen_blocks)
+        .bind(&seen_hashes)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        for outcome in ["confirmed", "failed"] {
+            let group: Vec<_> = finals.iter().filter(|f| f.1 == outcome).collect();
+            if group.is_empty() {
+                continue;
+            }
+            let ids: Vec<i64> = group.iter().map(|f| f.0).collect();
+            let gas: Vec<i64> = group.iter().map(|f| f.3).collect();
+            let details: Vec<String> = group.iter().map(|f| f.4.clone()).collect();
+            sqlx::query(
+                "UPDATE requests r SET status = $3, error = $4, gas_used = u.gas, updated_at = now()
+                 FROM UNNEST($1::BIGINT[], $2::BIGINT[]) AS u(id, gas) WHERE r.id = u.id",
+            )
+            .bind(&ids)
+            .bind(&gas)
+            .bind(outcome)
+            .bind(group[0].2)
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        requests::settle(&mut tx, "evm", id, receipt.gas_used as i64).await.map_err(err)?;
-        let detail = format!("block {block}, gas used {}", receipt.gas_used);
-        requests::record(&mut tx, id, status, Some(error.unwrap_or(&detail))).await.map_err(err)?;
+            requests::settle_many(&mut tx, "evm", &ids, &gas).await.map_err(err)?;
+            requests::record_many(&mut tx, &ids, outcome, &details).await.map_err(err)?;
+        }
         tx.commit().await.map_err(err)?;
         Ok(true)
     }
