@@ -31,35 +31,34 @@ fn env(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-/// CPU seconds (user + system) used so far by processes whose name is `name` (`self` for this process: the relayer
-/// and the load generator), from /proc.
-fn cpu_seconds(name: &str) -> f64 {
-    let ticks = |stat: &str| -> Option<u64> {
-        // Fields after the parenthesised name: state is field 3, utime 14, stime 15.
-        let rest = &stat[stat.rfind(')')? + 2..];
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-    };
-    let total: u64 = if name == "self" {
-        std::fs::read_to_string("/proc/self/stat").ok().and_then(|s| ticks(&s)).unwrap_or(0)
-    } else {
+/// A process's `stat` fields after its name: state is index 0, parent pid 1, utime 11, stime 12.
+fn stat_fields(pid: &str) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    Some(stat[stat.rfind(')')? + 2..].split_whitespace().map(str::to_owned).collect())
+}
+
+fn cpu_ticks(fields: &[String]) -> u64 {
+    fields.get(11).and_then(|t| t.parse::<u64>().ok()).unwrap_or(0)
+        + fields.get(12).and_then(|t| t.parse::<u64>().ok()).unwrap_or(0)
+}
+
+/// CPU seconds (user + system) used so far by process `pid` and, with `children`, its direct children (Postgres'
+/// backends), from /proc. Exited children are not counted (a backend lives as long as its pooled connection).
+fn cpu_seconds(pid: u32, children: bool) -> f64 {
+    let own = stat_fields(&pid.to_string()).map_or(0, |f| cpu_ticks(&f));
+    let theirs: u64 = if children {
         std::fs::read_dir("/proc")
             .into_iter()
             .flatten()
             .flatten()
-            .filter_map(|entry| std::fs::read_to_string(entry.path().join("stat")).ok())
-            .filter(|stat| {
-                stat.split_once('(').and_then(|(_, r)| r.split_once(')')).is_some_and(|(comm, _)| comm == name)
-            })
-            .filter_map(|stat| ticks(&stat))
+            .filter_map(|entry| stat_fields(entry.file_name().to_str()?))
+            .filter(|f| f.get(1).map(String::as_str) == Some(pid.to_string().as_str()))
+            .map(|f| cpu_ticks(&f))
             .sum()
+    } else {
+        0
     };
-    total as f64 / 100.0 // USER_HZ
-}
-
-/// CPU seconds of anvil, Postgres and this process (relayer + load generator).
-fn cpu() -> [f64; 3] {
-    [cpu_seconds("anvil"), cpu_seconds("postgres"), cpu_seconds("self")]
+    (own + theirs) as f64 / 100.0 // USER_HZ
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -133,6 +132,9 @@ async fn main() {
     let closed = users * rounds;
     eprintln!("capacity: {closed} sponsored calls over 64 connections…");
     let semaphore = Arc::new(tokio::sync::Semaphore::new(64));
+    // CPU seconds of this benchmark's anvil, its Postgres, and this process (relayer + load generator).
+    let (anvil_pid, pg_pid) = (deployed.anvil.child().id(), pg.pid().expect("the Postgres pid"));
+    let cpu = || [cpu_seconds(anvil_pid, false), cpu_seconds(pg_pid, true), cpu_seconds(std::process::id(), false)];
     let cpu_start = cpu();
     let started = Instant::now();
     let mut tasks = Vec::new();

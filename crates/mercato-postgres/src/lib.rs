@@ -65,6 +65,12 @@ impl LocalPostgres {
         Ok(Self { bin, data, port })
     }
 
+    /// The server's process id (its postmaster; backends are its children), from `postmaster.pid`.
+    pub fn pid(&self) -> Option<u32> {
+        let text = std::fs::read_to_string(self.data.path().join("data/postmaster.pid")).ok()?;
+        text.lines().next()?.trim().parse().ok()
+    }
+
     /// The server's port on 127.0.0.1.
     pub fn port(&self) -> u16 {
         self.port
