@@ -1,0 +1,32 @@
+import { Nav } from './components/Nav'
+import { useRoute } from './routes'
+import { Account } from './pages/Account'
+import { Dao } from './pages/Dao'
+import { Market } from './pages/Market'
+import { SignIn } from './pages/SignIn'
+import { useApp } from './session/AppContext'
+
+export function App() {
+  const route = useRoute()
+  const { restoring } = useApp()
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <Nav current={route} />
+      <main id="main" tabIndex={-1}>
+        {restoring ? (
+          <p aria-busy="true">Restoring your session…</p>
+        ) : (
+          {
+            market: <Market />,
+            dao: <Dao />,
+            account: <Account />,
+            signin: <SignIn />,
+          }[route]
+        )}
+      </main>
+    </>
+  )
+}

@@ -1,0 +1,76 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import type { PublicClient } from 'viem'
+import { publicClientFor } from '../chain/client'
+import type { Deployment } from '../chain/manifest'
+import { relayer } from '../relayer/client'
+import type { Session } from '../relayer/types'
+import type { Actor } from './actor'
+
+/** The custodial session lives in sessionStorage (this tab only, gone when it closes); never in localStorage. */
+const SESSION_KEY = 'mercato.session'
+
+interface AppState {
+  deployment: Deployment
+  client: PublicClient
+  actor: Actor | null
+  /** Restoring a stored session on load. */
+  restoring: boolean
+  signInCustodial: (session: Session) => void
+  signInWallet: (actor: Extract<Actor, { kind: 'wallet' }>) => void
+  signOut: () => Promise<void>
+  /** Bumped after every confirmed action, so pages read the chain again. */
+  chainVersion: number
+  chainChanged: () => void
+}
+
+const Context = createContext<AppState | null>(null)
+
+export function AppProvider({ deployment, children }: { deployment: Deployment; children: ReactNode }) {
+  const client = useMemo(() => publicClientFor(deployment.evm), [deployment])
+  const [actor, setActor] = useState<Actor | null>(null)
+  const [restoring, setRestoring] = useState(true)
+  const [chainVersion, setChainVersion] = useState(0)
+
+  useEffect(() => {
+    const stored = sessionStorage.getItem(SESSION_KEY)
+    if (!stored) return setRestoring(false)
+    const { token } = JSON.parse(stored) as { token: string }
+    relayer
+      .me(token)
+      .then((profile) => setActor({ kind: 'custodial', token, profile }))
+      .catch(() => sessionStorage.removeItem(SESSION_KEY))
+      .finally(() => setRestoring(false))
+  }, [])
+
+  const signInCustodial = useCallback((session: Session) => {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: session.token }))
+    setActor({ kind: 'custodial', token: session.token, profile: session.user })
+  }, [])
+
+  const signInWallet = useCallback((wallet: Extract<Actor, { kind: 'wallet' }>) => {
+    sessionStorage.removeItem(SESSION_KEY)
+    setActor(wallet)
+  }, [])
+
+  const signOut = useCallback(async () => {
+    const current = actor
+    sessionStorage.removeItem(SESSION_KEY)
+    setActor(null)
+    // The session ends on the relayer too; a failure here (already expired) changes nothing for the person.
+    if (current?.kind === 'custodial') await relayer.logOut(current.token).catch(() => undefined)
+  }, [actor])
+
+  const chainChanged = useCallback(() => setChainVersion((v) => v + 1), [])
+
+  const value = useMemo(
+    () => ({ deployment, client, actor, restoring, signInCustodial, signInWallet, signOut, chainVersion, chainChanged }),
+    [deployment, client, actor, restoring, signInCustodial, signInWallet, signOut, chainVersion, chainChanged],
+  )
+  return <Context.Provider value={value}>{children}</Context.Provider>
+}
+
+export function useApp(): AppState {
+  const state = useContext(Context)
+  if (!state) throw new Error('useApp outside <AppProvider>')
+  return state
+}
