@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useMemo, useRef, useState, type FormEvent } from 'react'
 import { encodeFunctionData } from 'viem'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TxProgress } from '../components/TxProgress'
@@ -16,6 +16,7 @@ export function Market() {
   const { client, deployment } = useApp()
   const market = useChainData(() => readMarket(client, deployment.evm), [], 5_000)
   const now = useChainClock(market.data?.now)
+  const shown = useWithClosed(market.data?.listings)
 
   return (
     <section className="page" aria-labelledby="market-title">
@@ -27,11 +28,11 @@ export function Market() {
       </div>
       <p className="hint">Listings read live from the auction house contract. Bids and purchases cost you no gas.</p>
       {market.error && <ErrorNotice error={explain(market.error)} />}
-      {market.data && market.data.listings.length === 0 && <p>No open listings right now.</p>}
+      {market.data && shown.length === 0 && <p>No open listings right now.</p>}
       {market.data && now !== undefined && (
         <ul className="listings">
-          {market.data.listings.map((listing) => (
-            <ListingCard key={listing.id.toString()} listing={listing} now={now} />
+          {shown.map(({ listing, closed }) => (
+            <ListingCard key={listing.id.toString()} listing={listing} closed={closed} now={now} />
           ))}
         </ul>
       )}
@@ -40,10 +41,32 @@ export function Market() {
   )
 }
 
+/**
+ * The open listings, plus those that closed while this page was open (bought, settled, cancelled): their cards
+ * stay, marked closed, so whoever just bought or settled still sees how their action ended.
+ */
+function useWithClosed(open: Listing[] | undefined): { listing: Listing; closed: boolean }[] {
+  const previous = useRef<Listing[]>([])
+  const closed = useRef(new Map<bigint, Listing>())
+  return useMemo(() => {
+    if (!open) return []
+    const openIds = new Set(open.map((l) => l.id))
+    for (const l of previous.current) if (!openIds.has(l.id)) closed.current.set(l.id, l)
+    previous.current = open
+    const all = [
+      ...open.map((listing) => ({ listing, closed: false })),
+      ...[...closed.current.values()].map((listing) => ({ listing, closed: true })),
+    ]
+    return all.sort((a, b) => (a.listing.id < b.listing.id ? -1 : 1))
+  }, [open])
+}
+
 const KIND_LABEL = { English: 'English auction', Dutch: 'Dutch auction', Fixed: 'Fixed price' }
 
-function ListingCard({ listing, now }: { listing: Listing; now: bigint }) {
+function ListingCard({ listing, closed, now }: { listing: Listing; closed: boolean; now: bigint }) {
   const { actor } = useApp()
+  // The card owns its action's progress, so the progress stays on screen when the listing closes.
+  const gasless = useGasless()
   const me = actor ? actorAddress(actor).toLowerCase() : undefined
   const ended = listing.kind === 'English' && now >= listing.endTime
   const hasBid = listing.highBid > 0n
@@ -52,6 +75,11 @@ function ListingCard({ listing, now }: { listing: Listing; now: bigint }) {
     <li className="card listing" data-testid={`listing-${listing.id}`} aria-labelledby={`listing-${listing.id}-title`}>
       <h2 id={`listing-${listing.id}-title`}>
         Item #{listing.tokenId.toString()} <span className="tag">{KIND_LABEL[listing.kind]}</span>
+        {closed && (
+          <span className="tag state-closed" data-testid="closed">
+            Closed
+          </span>
+        )}
       </h2>
       {a && (
         <p className="hint">
@@ -95,12 +123,19 @@ function ListingCard({ listing, now }: { listing: Listing; now: bigint }) {
           </>
         )}
       </dl>
-      <ListingAction listing={listing} ended={ended} />
+      {closed ? (
+        <p className="notice">This listing has closed (sold, settled or withdrawn).</p>
+      ) : (
+        <ListingAction listing={listing} ended={ended} gasless={gasless} />
+      )}
+      <TxProgress steps={gasless.steps} />
     </li>
   )
 }
 
-function ListingAction({ listing, ended }: { listing: Listing; ended: boolean }) {
+type Gasless = ReturnType<typeof useGasless>
+
+function ListingAction({ listing, ended, gasless }: { listing: Listing; ended: boolean; gasless: Gasless }) {
   const { actor } = useApp()
   if (!actor) {
     return (
@@ -112,9 +147,9 @@ function ListingAction({ listing, ended }: { listing: Listing; ended: boolean })
   if (actorAddress(actor).toLowerCase() === listing.seller.toLowerCase()) {
     return <p className="notice">This is your listing.</p>
   }
-  if (listing.kind !== 'English') return <BuyAction listing={listing} />
-  if (ended) return <SettleAction listing={listing} />
-  return <BidForm listing={listing} />
+  if (listing.kind !== 'English') return <BuyAction listing={listing} gasless={gasless} />
+  if (ended) return <SettleAction listing={listing} gasless={gasless} />
+  return <BidForm listing={listing} gasless={gasless} />
 }
 
 /** Approves the auction house for `amount` first if the allowance (after credits) falls short. */
@@ -133,11 +168,11 @@ function useMarketSteps() {
   }
 }
 
-function BidForm({ listing }: { listing: Listing }) {
+function BidForm({ listing, gasless }: { listing: Listing; gasless: Gasless }) {
   const { deployment } = useApp()
   const [amount, setAmount] = useState(() => mrcInput(listing.price))
   const [invalid, setInvalid] = useState(false)
-  const { steps, busy, start } = useGasless()
+  const { busy, start } = gasless
   const approveIfNeeded = useMarketSteps()
   const inputId = `bid-${listing.id}`
 
@@ -178,14 +213,13 @@ function BidForm({ listing }: { listing: Listing }) {
           Enter an amount of MRC, like 25 or 12.5.
         </p>
       )}
-      <TxProgress steps={steps} />
     </form>
   )
 }
 
-function BuyAction({ listing }: { listing: Listing }) {
+function BuyAction({ listing, gasless }: { listing: Listing; gasless: Gasless }) {
   const { deployment } = useApp()
-  const { steps, busy, start } = useGasless()
+  const { busy, start } = gasless
   const approveIfNeeded = useMarketSteps()
   const buy = () =>
     start(async (run) => {
@@ -200,14 +234,13 @@ function BuyAction({ listing }: { listing: Listing }) {
       <button type="button" className="primary" onClick={() => void buy()} disabled={busy}>
         {busy ? 'Buying…' : `Buy for ${formatMrc(listing.price)}`}
       </button>
-      <TxProgress steps={steps} />
     </div>
   )
 }
 
-function SettleAction({ listing }: { listing: Listing }) {
+function SettleAction({ listing, gasless }: { listing: Listing; gasless: Gasless }) {
   const { deployment } = useApp()
-  const { steps, busy, start } = useGasless()
+  const { busy, start } = gasless
   const settle = () =>
     start(async (run) => {
       await run('Settle the auction', {
@@ -221,7 +254,6 @@ function SettleAction({ listing }: { listing: Listing }) {
       <button type="button" onClick={() => void settle()} disabled={busy}>
         {busy ? 'Settling…' : 'Settle'}
       </button>
-      <TxProgress steps={steps} />
     </div>
   )
 }
