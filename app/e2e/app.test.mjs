@@ -22,6 +22,7 @@ let stack, browser, chain, c
 const listings = {} // kind -> listing id
 const itemOf = {} // kind -> item id
 let proposalId
+let gina // the custodial user's address
 
 /** Writes as `key` and waits for the receipt (explicit gas: an estimate can miss a new vote checkpoint). */
 async function send(key, address, abi, functionName, args) {
@@ -81,6 +82,14 @@ after(async () => {
 test('a custodial user signs up, bids on an English auction and votes with zero ETH', { timeout: 240_000 }, async () => {
   const step = phases('custodial')
   const page = await newPage(browser)
+  // What the page asks the relayer (through the app server's /api path).
+  const relayerCalls = []
+  page.on('request', (request) => {
+    const url = new URL(request.url())
+    if (url.pathname.startsWith('/api/')) {
+      relayerCalls.push({ call: `${request.method()} ${url.pathname}`, key: request.headers()['idempotency-key'] })
+    }
+  })
   step('sign-up page')
   await page.goto(`${stack.appUrl}/#/signin`)
   await screenshot(page, stack.artifacts, 'signin')
@@ -90,7 +99,7 @@ test('a custodial user signs up, bids on an English auction and votes with zero 
 
   // The account page shows the custodial addresses the relayer created.
   const addressText = await page.getByTestId('evm-address').textContent({ timeout: 30_000 })
-  const gina = addressText.trim()
+  gina = addressText.trim()
   assert.match(gina, /^0x[0-9a-fA-F]{40}$/)
   assert.match(await page.getByTestId('solana-address').textContent(), /^[1-9A-HJ-NP-Za-km-z]{32,44}$/)
   assert.equal(await chain.public.getBalance({ address: gina }), 0n, 'a custodial user never holds ETH')
@@ -146,15 +155,28 @@ test('a custodial user signs up, bids on an English auction and votes with zero 
   await screenshot(page, stack.artifacts, 'dao-custodial-vote')
   assert.equal(await chain.public.getBalance({ address: gina }), 0n, 'still no ETH: the relayer paid')
 
+  // Three sponsored calls (approve, bid, vote), each with its own Idempotency-Key, each followed over the event
+  // stream to the end (no fallback to polling).
+  const posts = relayerCalls.filter((r) => r.call === 'POST /api/v1/evm/calls')
+  assert.equal(posts.length, 3, JSON.stringify(relayerCalls))
+  assert.equal(new Set(posts.map((p) => p.key)).size, 3)
+  for (const post of posts) assert.match(post.key, /^[0-9a-f-]{36}$/)
+  const streams = relayerCalls.filter((r) => /^GET \/api\/v1\/requests\/\d+\/events$/.test(r.call))
+  assert.equal(streams.length, 3, JSON.stringify(relayerCalls))
+  assert.equal(relayerCalls.filter((r) => /^GET \/api\/v1\/requests\/\d+$/.test(r.call)).length, 0, 'no polling')
+
   // Log out ends the session on the relayer too.
   step('log out')
   const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('mercato.session')).token)
   await page.getByRole('button', { name: 'Log out' }).click()
   await page.getByTestId('who').getByRole('link', { name: 'Sign in' }).waitFor()
   assert.equal(await page.evaluate(() => sessionStorage.getItem('mercato.session')), null)
+  step('logged out in the page')
   const me = await fetch(`${stack.relayerUrl}/v1/me`, { headers: { Authorization: `Bearer ${token}` } })
   assert.equal(me.status, 401)
+  step('session refused by the relayer')
   await page.context().close()
+  step('closed')
 })
 
 test('a wallet user signs forward requests: outbids, buys at a fixed price and votes with zero ETH', { timeout: 240_000 }, async () => {
@@ -270,4 +292,26 @@ test('refusals show the reason: wrong password, a bid below the minimum, a decli
   // Nothing changed on chain.
   assert.deepEqual(await read(c.auctionHouse, auctionHouseAbi, 'listing', [listings.English]), before)
   assert.equal(await read(c.items, itemsAbi, 'ownerOf', [itemOf.Dutch]), c.auctionHouse)
+})
+
+test('the outbid custodial user withdraws the refunded bid (credits) gaslessly', { timeout: 120_000 }, async () => {
+  assert.equal(await read(c.auctionHouse, auctionHouseAbi, 'credits', [gina]), 20n * MRC, 'outbid: 20 MRC credited')
+  const page = await newPage(browser)
+  await page.goto(`${stack.appUrl}/#/signin`)
+  await page.getByRole('button', { name: 'I have an account' }).click()
+  await page.getByLabel('Email', { exact: true }).fill(EMAIL)
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  assert.equal(await page.getByTestId('credits').textContent({ timeout: 30_000 }), '20 MRC')
+  assert.equal(await page.getByTestId('mrc-balance').textContent(), '980 MRC')
+  const withdraw = page.getByTestId('withdraw-credits')
+  await withdraw.getByRole('button', { name: 'Withdraw credits to your balance' }).click()
+  const done = await finishedSteps(withdraw, 1)
+  assert.deepEqual(done.statuses, ['confirmed'], done.texts.join('\n'))
+  assert.equal(await read(c.auctionHouse, auctionHouseAbi, 'credits', [gina]), 0n)
+  assert.equal(await read(c.token, tokenAbi, 'balanceOf', [gina]), 1_000n * MRC)
+  await eventually(() => page.getByTestId('mrc-balance').textContent(), (t) => t === '1,000 MRC', { what: 'balance shown' })
+  assert.equal(await page.getByTestId('credits').textContent(), '0 MRC')
+  assert.equal(await chain.public.getBalance({ address: gina }), 0n)
+  await page.context().close()
 })

@@ -25,10 +25,10 @@ export function launchChromium() {
 export async function newPage(browser, { viewport = { width: 1280, height: 900 } } = {}) {
   const context = await browser.newContext({ viewport })
   const page = await context.newPage()
-  page.on('pageerror', (error) => process.stderr.write(`[page error] ${error.stack ?? error}\n`))
+  page.on('pageerror', (error) => process.stderr.write(`[page exception] ${error.stack ?? error}\n`))
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') {
-      process.stderr.write(`[page ${message.type()}] ${message.text()}\n`)
+      process.stderr.write(`[page console ${message.type()}] ${message.text()}\n`)
     }
   })
   return page

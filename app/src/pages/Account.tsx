@@ -1,9 +1,12 @@
-import { formatEther } from 'viem'
+import { encodeFunctionData, formatEther } from 'viem'
 import { ErrorNotice } from '../components/ErrorNotice'
+import { TxProgress } from '../components/TxProgress'
 import { formatMrc } from '../chain/format'
 import { RARITIES, readAccount, readOwnedItems } from '../chain/reads'
 import { useChainData } from '../chain/useChainData'
+import { auctionHouseAbi } from '../generated/abis'
 import { explain } from '../gasless/explain'
+import { useGasless } from '../gasless/useGasless'
 import { actorAddress } from '../session/actor'
 import { useApp } from '../session/AppContext'
 import { SignInPrompt } from './SignInPrompt'
@@ -54,6 +57,9 @@ function AccountDetails() {
               <dd data-testid="voting-power">{formatMrc(account.data.votes)}</dd>
               <dt>Auction credits (refunds of outbid bids)</dt>
               <dd data-testid="credits">{formatMrc(account.data.credits)}</dd>
+              <dd>
+                <WithdrawCredits amount={account.data.credits} />
+              </dd>
               <dt>ETH for gas</dt>
               <dd data-testid="eth-balance">
                 {formatEther(account.data.eth)} ETH <span className="hint">(not needed: the relayer pays gas)</span>
@@ -84,5 +90,31 @@ function AccountDetails() {
         {!items.data && !items.error && <p aria-busy="true">Loading…</p>}
       </div>
     </section>
+  )
+}
+
+/**
+ * Outbid bids come back as credits in the auction house (spent by the next bid); this sends them home. Stays mounted
+ * when the credits reach zero, so the withdrawal's progress stays on screen.
+ */
+function WithdrawCredits({ amount }: { amount: bigint }) {
+  const { deployment } = useApp()
+  const { steps, busy, start } = useGasless()
+  const withdraw = () =>
+    start(async (run) => {
+      await run(`Withdraw ${formatMrc(amount)} of credits`, {
+        to: deployment.evm.contracts.auctionHouse,
+        data: encodeFunctionData({ abi: auctionHouseAbi, functionName: 'withdrawCredits' }),
+      })
+    })
+  return (
+    <div className="action" data-testid="withdraw-credits">
+      {(amount > 0n || busy) && (
+        <button type="button" onClick={() => void withdraw()} disabled={busy}>
+          {busy ? 'Withdrawing…' : 'Withdraw credits to your balance'}
+        </button>
+      )}
+      <TxProgress steps={steps} />
+    </div>
   )
 }
