@@ -13,6 +13,10 @@ export class RelayerError extends Error {
   static async from(response: Response): Promise<RelayerError> {
     const body = await response.json().catch(() => null)
     const retry = Number(response.headers.get('Retry-After'))
+    if (!body?.error && [502, 503, 504].includes(response.status)) {
+      // The app server's proxy answered: the relayer itself is down or not reachable from it.
+      return new RelayerError(response.status, 'relayer_unreachable', `the app server got no answer from the relayer (HTTP ${response.status})`)
+    }
     const reason: string = body?.error?.reason ?? `http_${response.status}`
     const message: string = body?.error?.message ?? (response.statusText || 'the relayer did not answer as expected')
     return new RelayerError(response.status, reason, message, Number.isFinite(retry) && retry > 0 ? retry : null)
@@ -21,6 +25,7 @@ export class RelayerError extends Error {
 
 /** What a refusal means for the person in front of the screen, by the relayer's stable reason. */
 const PLAIN: Record<string, string> = {
+  relayer_unreachable: 'Mercato\u2019s relayer is not reachable right now. Try again in a moment.',
   invalid_credentials: 'That email and password do not match an account.',
   email_taken: 'An account with this email already exists. Log in instead.',
   invalid_email: 'That does not look like an email address.',
