@@ -13,8 +13,10 @@ const relayerUrl = process.env.MERCATO_RELAYER_URL ?? 'http://127.0.0.1:8787'
 const rpcUrl = process.env.MERCATO_EVM_RPC_URL ?? 'http://127.0.0.1:8545'
 const manifestPath = resolve(process.env.MERCATO_MANIFEST ?? resolve(import.meta.dirname, '../deployments/localnet.json'))
 
+// xfwd: the relayer sees this server as the client; X-Forwarded-For carries the person's address (the relayer's
+// per-IP sign-in limit does not read it yet: see the README).
 const proxy: Record<string, ProxyOptions> = {
-  '/api': { target: relayerUrl, changeOrigin: true, rewrite: (path) => path.replace(/^\/api/, '') },
+  '/api': { target: relayerUrl, changeOrigin: true, xfwd: true, rewrite: (path) => path.replace(/^\/api/, '') },
   '/rpc': { target: rpcUrl, changeOrigin: true, rewrite: () => '/' },
 }
 
