@@ -241,11 +241,18 @@ test('a wallet user signs forward requests: outbids, buys at a fixed price and v
   await page.context().close()
 })
 
-test('refusals show the reason: wrong password, a bid below the minimum, a declined signature', { timeout: 180_000 }, async () => {
+test('refusals show the reason: expired session, wrong password, a bid below the minimum, a declined signature', { timeout: 180_000 }, async () => {
   const before = await read(c.auctionHouse, auctionHouseAbi, 'listing', [listings.English])
 
-  // Wrong password: the relayer's invalid_credentials, in words.
+  // A stored session the relayer no longer knows (expired, or ended elsewhere) is dropped at load.
   const page = await newPage(browser)
+  await page.goto(`${stack.appUrl}/#/account`)
+  await page.evaluate(() => sessionStorage.setItem('mercato.session', JSON.stringify({ token: 'expired-token' })))
+  await page.reload()
+  await page.getByTestId('who').getByRole('link', { name: 'Sign in' }).waitFor()
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('mercato.session')), null)
+
+  // Wrong password: the relayer's invalid_credentials, in words.
   await page.goto(`${stack.appUrl}/#/signin`)
   await page.getByRole('button', { name: 'I have an account' }).click()
   await page.getByLabel('Email', { exact: true }).fill(EMAIL)

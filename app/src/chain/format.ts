@@ -8,6 +8,8 @@ export function formatMrc(amount: bigint): string {
   const [whole, fraction = ''] = text.split('.')
   const grouped = BigInt(whole).toLocaleString('en-US')
   const trimmed = fraction.slice(0, 4).replace(/0+$/, '')
+  // Never show a non-zero amount as "0": dust below the fourth decimal reads "< 0.0001 MRC".
+  if (amount > 0n && whole === '0' && !trimmed) return '< 0.0001 MRC'
   return `${trimmed ? `${grouped}.${trimmed}` : grouped} MRC`
 }
 

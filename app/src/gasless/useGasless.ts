@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState } from 'react'
+import { RelayerError } from '../relayer/errors'
 import { useApp } from '../session/AppContext'
 import type { RequestView } from '../relayer/types'
 import { explain, explainFailure, type Explained } from './explain'
@@ -20,7 +21,7 @@ export type Run = (label: string, call: GaslessCall) => Promise<RequestView>
  * the action and is shown with its reason.
  */
 export function useGasless() {
-  const { actor, deployment, client, chainChanged } = useApp()
+  const { actor, deployment, client, chainChanged, signOut } = useApp()
   const [steps, setSteps] = useState<Step[]>([])
   const [busy, setBusy] = useState(false)
   const stepsRef = useRef<Step[]>([])
@@ -52,6 +53,8 @@ export function useGasless() {
           return result
         } catch (error) {
           if (!(error instanceof StepFailed)) update(index, { error: explain(error) })
+          // The session expired or was ended elsewhere: say so (above) and go back to signed out.
+          if (error instanceof RelayerError && error.status === 401) void signOut()
           throw new StepFailed()
         }
       }
@@ -69,7 +72,7 @@ export function useGasless() {
         chainChanged()
       }
     },
-    [actor, deployment, client, chainChanged],
+    [actor, deployment, client, chainChanged, signOut],
   )
 
   return { steps, busy, start }

@@ -1,10 +1,11 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import type { PublicClient } from 'viem'
+import { getAddress, type PublicClient } from 'viem'
 import { publicClientFor } from '../chain/client'
 import type { Deployment } from '../chain/manifest'
 import { relayer } from '../relayer/client'
 import type { Session } from '../relayer/types'
 import type { Actor } from './actor'
+import { injectedProvider } from './wallet'
 
 /** The custodial session lives in sessionStorage (this tab only, gone when it closes); never in localStorage. */
 const SESSION_KEY = 'mercato.session'
@@ -61,6 +62,29 @@ export function AppProvider({ deployment, children }: { deployment: Deployment; 
   }, [actor])
 
   const chainChanged = useCallback(() => setChainVersion((v) => v + 1), [])
+
+  // A wallet user who switches account in the wallet continues as that account; one who disconnects it, or moves
+  // it to another chain (its signatures would be for that chain), is signed out.
+  useEffect(() => {
+    if (actor?.kind !== 'wallet') return
+    const provider = injectedProvider()
+    if (!provider?.on) return
+    const onAccounts = (accounts: string[]) => {
+      if (accounts.length === 0) setActor(null)
+      else if (accounts[0].toLowerCase() !== actor.address.toLowerCase()) {
+        setActor({ ...actor, address: getAddress(accounts[0]) })
+      }
+    }
+    const onChain = (chainId: string) => {
+      if (Number(chainId) !== deployment.evm.chainId) setActor(null)
+    }
+    provider.on('accountsChanged', onAccounts)
+    provider.on('chainChanged', onChain)
+    return () => {
+      provider.removeListener?.('accountsChanged', onAccounts)
+      provider.removeListener?.('chainChanged', onChain)
+    }
+  }, [actor, deployment])
 
   const value = useMemo(
     () => ({ deployment, client, actor, restoring, signInCustodial, signInWallet, signOut, chainVersion, chainChanged }),
