@@ -10,7 +10,7 @@ const LINKS: { route: Route; label: string }[] = [
 ]
 
 export function Nav({ current }: { current: Route }) {
-  const { actor, signOut, deployment } = useApp()
+  const { actor, signOut, deployment, restoring } = useApp()
   return (
     <header className="nav">
       <a className="brand" href="#/market">
@@ -31,7 +31,11 @@ export function Nav({ current }: { current: Route }) {
         <span className="chain-badge" title="The chain this deployment runs on">
           {deployment.network} · chain {deployment.evm.chainId}
         </span>
-        {actor ? (
+        {restoring ? (
+          <span className="hint" aria-busy="true">
+            Restoring your session…
+          </span>
+        ) : actor ? (
           <>
             <span className="identity">
               {actor.kind === 'custodial' ? actor.profile.email : `Wallet ${shortAddress(actorAddress(actor))}`}

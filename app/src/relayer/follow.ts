@@ -26,18 +26,10 @@ export async function followRequest(
     for (;;) {
       const { value, done } = await reader.read()
       if (done) break
-      buffer += value.replace(/\r\n/g, '\n')
-      let end: number
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        const data = block
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).replace(/^ /, ''))
-          .join('\n')
-        if (!data) continue // keep-alive comments
-        last = JSON.parse(data) as RequestView
+      const { data, rest } = takeSseData(buffer + value)
+      buffer = rest
+      for (const text of data) {
+        last = JSON.parse(text) as RequestView
         onUpdate(last)
         if (isFinal(last)) {
           await reader.cancel().catch(() => undefined)
@@ -57,4 +49,26 @@ export async function followRequest(
     if (isFinal(view)) return view
     await new Promise((resolve) => setTimeout(resolve, 1_000))
   }
+}
+
+/**
+ * Takes the complete events out of server-sent-events text: the `data` of each (multi-line data joined with "\n";
+ * comments such as keep-alives and events without data are skipped) and the incomplete rest, to be continued by the
+ * next chunk.
+ */
+export function takeSseData(text: string): { data: string[]; rest: string } {
+  // A lone CR at the very end may be the first half of a CRLF split across chunks: it stays in the rest.
+  const normalized = text.replace(/\r\n|\r(?!$)/g, '\n')
+  const blocks = normalized.split('\n\n')
+  const rest = blocks.pop() ?? ''
+  const data = blocks
+    .map((block) =>
+      block
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).replace(/^ /, ''))
+        .join('\n'),
+    )
+    .filter((d) => d !== '')
+  return { data, rest }
 }
