@@ -136,6 +136,9 @@ test('a custodial user signs up, bids on an English auction and votes with zero 
   assert.equal(listing.highBid, 20n * MRC)
   step('bid confirmed')
   await eventually(() => card.getByTestId('high-bid').textContent(), (t) => t === '20 MRC by you', { what: 'high bid shown' })
+  // The bid field moves on to the new minimum (20 MRC + 5%).
+  assert.equal(await card.getByTestId('minimum-bid').textContent(), '21 MRC')
+  await eventually(() => card.getByLabel('Your bid (MRC)').inputValue(), (v) => v === '21', { what: 'bid field reset' })
   await screenshot(page, stack.artifacts, 'market-custodial-bid')
 
   // Vote for the proposal.

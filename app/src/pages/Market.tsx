@@ -170,7 +170,10 @@ function useMarketSteps() {
 
 function BidForm({ listing, gasless }: { listing: Listing; gasless: Gasless }) {
   const { deployment } = useApp()
-  const [amount, setAmount] = useState(() => mrcInput(listing.price))
+  // The field follows the minimum bid (others bid too) until the person types their own amount.
+  const [typed, setTyped] = useState<string>()
+  const amount = typed ?? mrcInput(listing.price)
+  const setAmount = (text: string) => setTyped(text)
   const [invalid, setInvalid] = useState(false)
   const { busy, start } = gasless
   const approveIfNeeded = useMarketSteps()
@@ -183,13 +186,14 @@ function BidForm({ listing, gasless }: { listing: Listing; gasless: Gasless }) {
     if (value === null) return
     // The contract decides what is too low (and the relayer's simulation tells us why): the form only checks the
     // format, so a stale minimum on screen cannot block a valid bid.
-    await start(async (run) => {
+    const placed = await start(async (run) => {
       await approveIfNeeded(run, value)
       await run(`Bid ${formatMrc(value)}`, {
         to: deployment.evm.contracts.auctionHouse,
         data: encodeFunctionData({ abi: auctionHouseAbi, functionName: 'bid', args: [listing.id, value] }),
       })
     })
+    if (placed) setTyped(undefined) // back to following the (new) minimum bid
   }
 
   return (
