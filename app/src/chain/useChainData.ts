@@ -35,7 +35,7 @@ export function useChainData<T>(read: () => Promise<T>, deps: unknown[], refresh
     return () => {
       live = false
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `read` is a new closure every render: the caller's `deps` say when it reads something else.
   }, [...deps, chainVersion, nonce])
 
   useEffect(() => {

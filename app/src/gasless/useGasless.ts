@@ -47,7 +47,8 @@ export function useGasless() {
           )
           update(index, { result })
           if (result.status === 'failed') {
-            update(index, { error: { title: explainFailure(result.error), reason: 'failed', detail: result.error ?? undefined } })
+            const error = { title: explainFailure(result.error), reason: 'failed', detail: result.error ?? undefined }
+            update(index, { error })
             throw new StepFailed()
           }
           return result

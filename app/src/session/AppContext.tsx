@@ -43,15 +43,29 @@ export function AppProvider({ deployment, children }: { deployment: Deployment; 
       .finally(() => setRestoring(false))
   }, [])
 
-  const signInCustodial = useCallback((session: Session) => {
-    sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: session.token }))
-    setActor({ kind: 'custodial', token: session.token, profile: session.user })
-  }, [])
+  // Signing in as someone else ends the previous custodial session on the relayer (it would otherwise stay valid
+  // until it expires, with nobody holding it).
+  const endPrevious = useCallback((next: string | null) => {
+    if (actor?.kind === 'custodial' && actor.token !== next) void relayer.logOut(actor.token).catch(() => undefined)
+  }, [actor])
 
-  const signInWallet = useCallback((wallet: Extract<Actor, { kind: 'wallet' }>) => {
-    sessionStorage.removeItem(SESSION_KEY)
-    setActor(wallet)
-  }, [])
+  const signInCustodial = useCallback(
+    (session: Session) => {
+      endPrevious(session.token)
+      sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: session.token }))
+      setActor({ kind: 'custodial', token: session.token, profile: session.user })
+    },
+    [endPrevious],
+  )
+
+  const signInWallet = useCallback(
+    (wallet: Extract<Actor, { kind: 'wallet' }>) => {
+      endPrevious(null)
+      sessionStorage.removeItem(SESSION_KEY)
+      setActor(wallet)
+    },
+    [endPrevious],
+  )
 
   const signOut = useCallback(async () => {
     const current = actor
