@@ -1,0 +1,43 @@
+import { useEffect, useRef } from 'react'
+import { Nav } from './components/Nav'
+import { useRoute } from './routes'
+import { Account } from './pages/Account'
+import { Dao } from './pages/Dao'
+import { Market } from './pages/Market'
+import { SignIn } from './pages/SignIn'
+import { useApp } from './session/AppContext'
+
+export function App() {
+  const route = useRoute()
+  const { restoring } = useApp()
+  const main = useRef<HTMLElement>(null)
+  const first = useRef(true)
+  // After a page change, keyboard and screen-reader users start at the new page's content, not at the old link.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false
+      return
+    }
+    main.current?.focus()
+  }, [route])
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <Nav current={route} />
+      <main id="main" tabIndex={-1} ref={main}>
+        {restoring ? (
+          <p aria-busy="true">Restoring your session…</p>
+        ) : (
+          {
+            market: <Market />,
+            dao: <Dao />,
+            account: <Account />,
+            signin: <SignIn />,
+          }[route]
+        )}
+      </main>
+    </>
+  )
+}

@@ -1,0 +1,55 @@
+import { shortAddress } from '../chain/format'
+import { actorAddress } from '../session/actor'
+import { useApp } from '../session/AppContext'
+import type { Route } from '../routes'
+
+const LINKS: { route: Route; label: string }[] = [
+  { route: 'market', label: 'Market' },
+  { route: 'dao', label: 'DAO' },
+  { route: 'account', label: 'Account' },
+]
+
+export function Nav({ current }: { current: Route }) {
+  const { actor, signOut, deployment, restoring } = useApp()
+  return (
+    <header className="nav">
+      <a className="brand" href="#/market">
+        Mercato
+      </a>
+      <nav aria-label="Main">
+        <ul>
+          {LINKS.map((link) => (
+            <li key={link.route}>
+              <a href={`#/${link.route}`} aria-current={current === link.route ? 'page' : undefined}>
+                {link.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="who" data-testid="who">
+        <span className="chain-badge" title="The chain this deployment runs on">
+          {deployment.network} · chain {deployment.evm.chainId}
+        </span>
+        {restoring ? (
+          <span className="hint" aria-busy="true">
+            Restoring your session…
+          </span>
+        ) : actor ? (
+          <>
+            <span className="identity">
+              {actor.kind === 'custodial' ? actor.profile.email : `Wallet ${shortAddress(actorAddress(actor))}`}
+            </span>
+            <button type="button" onClick={() => void signOut()}>
+              {actor.kind === 'custodial' ? 'Log out' : 'Disconnect'}
+            </button>
+          </>
+        ) : (
+          <a className="button" href="#/signin">
+            Sign in
+          </a>
+        )}
+      </div>
+    </header>
+  )
+}

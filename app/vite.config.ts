@@ -1,0 +1,62 @@
+// The app is served same-origin with everything it talks to, so no service needs CORS:
+//   /api/*                      -> the relayer (MERCATO_RELAYER_URL)
+//   /rpc                        -> the EVM JSON-RPC node (MERCATO_EVM_RPC_URL)
+//   /config/manifest.json       -> the deployment manifest (MERCATO_MANIFEST), read on every request so a restarted
+//                                  stack needs no rebuild of the app
+// The same proxy serves `vite` (development) and `vite preview` (the built app, used by the end-to-end tests).
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import type { Connect, Plugin, ProxyOptions } from 'vite'
+import { defineConfig } from 'vite'
+
+const relayerUrl = process.env.MERCATO_RELAYER_URL ?? 'http://127.0.0.1:8787'
+const rpcUrl = process.env.MERCATO_EVM_RPC_URL ?? 'http://127.0.0.1:8545'
+const manifestPath = resolve(process.env.MERCATO_MANIFEST ?? resolve(import.meta.dirname, '../deployments/localnet.json'))
+
+// xfwd: the relayer sees this server as the client; X-Forwarded-For carries the person's address (the relayer's
+// per-IP sign-in limit does not read it yet: see the README).
+const proxy: Record<string, ProxyOptions> = {
+  '/api': { target: relayerUrl, changeOrigin: true, xfwd: true, rewrite: (path) => path.replace(/^\/api/, '') },
+  '/rpc': { target: rpcUrl, changeOrigin: true, rewrite: () => '/' },
+}
+
+/** Serves the manifest's EVM section, with the RPC URL replaced by the same-origin /rpc path. */
+const serveManifest: Connect.NextHandleFunction = (req, res, next) => {
+  if (req.url?.split('?')[0] !== '/config/manifest.json') return next()
+  readFile(manifestPath, 'utf8')
+    .then((text) => {
+      const manifest = JSON.parse(text)
+      if (!manifest.evm) throw new Error(`${manifestPath} has no "evm" section`)
+      const body = JSON.stringify({ network: manifest.network, evm: { ...manifest.evm, rpcUrl: '/rpc' } })
+      res.setHeader('Content-Type', 'application/json')
+      res.setHeader('Cache-Control', 'no-store')
+      res.end(body)
+    })
+    .catch((error: Error) => {
+      res.statusCode = 503
+      res.setHeader('Content-Type', 'application/json')
+      const message = `the deployment manifest is not readable (${manifestPath}): ${error.message}. Start the stack (./mercato stack) or set MERCATO_MANIFEST.`
+      res.end(JSON.stringify({ error: { reason: 'manifest_unavailable', message } }))
+    })
+}
+
+function mercatoConfig(): Plugin {
+  return {
+    name: 'mercato-config',
+    configureServer(server) {
+      server.middlewares.use(serveManifest)
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(serveManifest)
+    },
+  }
+}
+
+export default defineConfig({
+  plugins: [mercatoConfig()],
+  oxc: { jsx: { runtime: 'automatic' } },
+  server: { host: '127.0.0.1', proxy },
+  preview: { host: '127.0.0.1', proxy },
+  // One chunk of ~600 kB (175 kB gzipped): React, viem and the generated ABIs. Splitting comes with more pages.
+  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 800 },
+})
