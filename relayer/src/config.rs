@@ -106,6 +106,9 @@ pub struct ServeArgs {
     /// Sign-ups and log-ins a client address may make per minute.
     #[arg(long, env = "MERCATO_RELAYER_AUTH_PER_IP_PER_MINUTE", default_value_t = 30)]
     pub auth_per_ip_per_minute: usize,
+    /// Proxies whose X-Forwarded-For tells the client's address (comma-separated IPs, e.g. the web app's server).
+    #[arg(long = "trusted-proxy", env = "MERCATO_RELAYER_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Sponsored requests a principal may send per minute.
     #[arg(long, env = "MERCATO_RELAYER_REQUESTS_PER_MINUTE", default_value_t = 120)]
     pub requests_per_minute: usize,

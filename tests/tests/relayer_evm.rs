@@ -310,6 +310,23 @@ async fn custodial_and_wallet_users_bid_and_vote_without_eth() {
     let hal_token = other_session["token"].as_str().unwrap();
     let (status, response) = relayer.get(&format!("/v1/requests/{}", bid_view["id"]), Some(hal_token)).await;
     assert_eq!((status, reason(&response)), (404, "request_not_found".into()));
+    // gina lists her requests, newest first, a page at a time; hal sees none of them.
+    let (status, page) = relayer.get("/v1/requests?limit=2", Some(&gina_token)).await;
+    assert_eq!(status, 200, "{page}");
+    let first: Vec<i64> = page["requests"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(first.len(), 2, "{page}");
+    assert!(first[0] > first[1], "newest first: {first:?}");
+    let (_, rest) =
+        relayer.get(&format!("/v1/requests?limit=100&before={}", page["next_before"]), Some(&gina_token)).await;
+    let rest: Vec<i64> = rest["requests"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert!(!rest.is_empty() && rest.iter().all(|id| id < &first[1]), "{rest:?}");
+    assert!(rest.contains(&bid_view["id"].as_i64().unwrap()) || first.contains(&bid_view["id"].as_i64().unwrap()));
+    let (_, hal_page) = relayer.get("/v1/requests", Some(hal_token)).await;
+    assert_eq!(hal_page["requests"], json!([]), "{hal_page}");
+    let (status, response) = relayer.get("/v1/requests?limit=0", Some(&gina_token)).await;
+    assert_eq!((status, reason(&response)), (400, "invalid_limit".into()));
+    let (status, response) = relayer.get("/v1/requests", None).await;
+    assert_eq!((status, reason(&response)), (401, "missing_session".into()));
     // Over budget: a relayer with a 1-gas daily allowance refuses before doing anything.
     let stingy = start_relayer(
         &deployed,

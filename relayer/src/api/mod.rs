@@ -22,7 +22,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use serde::{Deserialize, Serialize};
 use sponsor::SponsorPolicy;
 use sqlx::PgPool;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 use utoipa::OpenApi;
@@ -44,6 +44,8 @@ pub struct AppState {
     pub login_by_email: Arc<RateLimiter>,
     /// Log-in and sign-up attempts per client IP.
     pub auth_by_ip: Arc<RateLimiter>,
+    /// Proxies whose `X-Forwarded-For` is believed (e.g. the web app's server).
+    pub trusted_proxies: Arc<Vec<IpAddr>>,
     /// Renders /metrics.
     pub metrics: PrometheusHandle,
     /// The EVM engine, when an EVM chain is configured.
@@ -67,6 +69,7 @@ impl AppState {
             session_ttl,
             login_by_email: Arc::new(RateLimiter::new(5, Duration::from_secs(60))),
             auth_by_ip: Arc::new(RateLimiter::new(30, Duration::from_secs(60))),
+            trusted_proxies: Arc::new(Vec::new()),
             metrics,
             evm: None,
             allowlist: Arc::new(Allowlist::default()),
@@ -95,6 +98,12 @@ impl AppState {
         self
     }
 
+    /// Believes `X-Forwarded-For` from these proxies when it tells the client's address (for the per-IP limits).
+    pub fn with_trusted_proxies(mut self, proxies: Vec<IpAddr>) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
+        self
+    }
+
     /// Sets the budgets and the per-principal request rate (per minute).
     pub fn with_policy(mut self, policy: SponsorPolicy, requests_per_minute: usize) -> Self {
         self.policy = policy;
@@ -107,10 +116,11 @@ impl AppState {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Mercato relayer", description = "Custodial accounts and gas sponsorship for the Mercato suite."),
-    paths(sign_up, log_in, log_out, me, healthz, readyz, sponsor::evm_call, sponsor::evm_forward, sponsor::get_request,
+    paths(sign_up, log_in, log_out, me, healthz, readyz, sponsor::evm_call, sponsor::evm_forward,
+          sponsor::list_requests, sponsor::get_request,
           sponsor::request_events, solana::solana_instructions, solana::solana_prepare, solana::solana_transaction),
     components(schemas(Credentials, Session, Profile, ErrorBody, RequestView, RequestEvent, sponsor::EvmCall,
-                       sponsor::SignedForwardRequest, crate::solana::SolanaInstruction,
+                       sponsor::SignedForwardRequest, sponsor::RequestPage, crate::solana::SolanaInstruction,
                        crate::solana::SolanaAccountMeta, solana::SolanaCall, solana::PrepareRequest,
                        solana::PreparedTransaction, solana::SignedTransaction)),
     modifiers(&BearerAuth)
@@ -142,6 +152,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/solana/instructions", post(solana::solana_instructions))
         .route("/v1/solana/prepare", post(solana::solana_prepare))
         .route("/v1/solana/transactions", post(solana::solana_transaction))
+        .route("/v1/requests", get(sponsor::list_requests))
         .route("/v1/requests/{id}", get(sponsor::get_request))
         .route("/v1/requests/{id}/events", get(sponsor::request_events))
         .route("/healthz", get(healthz))
@@ -247,8 +258,42 @@ pub struct Session {
     pub user: Profile,
 }
 
-fn client_key(address: &SocketAddr) -> String {
-    address.ip().to_string()
+/// The client's address: the connection's peer, or — when the peer is a trusted proxy — the nearest address in
+/// `X-Forwarded-For` that is not a trusted proxy (addresses a client wrote further left are not believed).
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip())
+            .ok_or_else(|| ApiError::internal("no connection info"))?;
+        Ok(Self(client_ip(peer, &parts.headers, &state.trusted_proxies)))
+    }
+}
+
+fn client_ip(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|hop| hop.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    for hop in forwarded.into_iter().rev() {
+        match hop {
+            Some(ip) if trusted.contains(&ip) => continue,
+            Some(ip) => return ip,
+            None => break, // an unreadable hop: trust nothing further left
+        }
+    }
+    peer
 }
 
 /// Creates an account with custodial EVM and Solana keys and opens a session.
@@ -257,10 +302,10 @@ fn client_key(address: &SocketAddr) -> String {
               (status = 429, body = ErrorBody)))]
 async fn sign_up(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
-    state.auth_by_ip.check(&client_key(&client)).map_err(ApiError::rate_limited)?;
+    state.auth_by_ip.check(&client.to_string()).map_err(ApiError::rate_limited)?;
     let password = Zeroizing::new(credentials.password);
     let user = accounts::sign_up(&state.pool, state.keys.as_ref(), &credentials.email, password).await?;
     metrics::counter!("relayer_signups_total").increment(1);
@@ -273,10 +318,10 @@ async fn sign_up(
     responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn log_in(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<Json<Session>, ApiError> {
-    state.auth_by_ip.check(&client_key(&client)).map_err(ApiError::rate_limited)?;
+    state.auth_by_ip.check(&client.to_string()).map_err(ApiError::rate_limited)?;
     let email_key = credentials.email.trim().to_lowercase();
     state.login_by_email.check(&email_key).map_err(ApiError::rate_limited)?;
     let password = Zeroizing::new(credentials.password);
@@ -325,4 +370,31 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, ApiError>
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip;
+    use axum::http::HeaderMap;
+    use std::net::IpAddr;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7, 10.0.0.2".parse().unwrap());
+        let trusted = [ip("127.0.0.1"), ip("10.0.0.2")];
+        // Through the app's proxy (127.0.0.1) and a trusted load balancer (10.0.0.2): the client is the first
+        // untrusted hop from the right; what the client itself wrote (6.6.6.6) is not believed.
+        assert_eq!(client_ip(ip("127.0.0.1"), &headers, &trusted), ip("203.0.113.7"));
+        // From an untrusted peer the header is ignored.
+        assert_eq!(client_ip(ip("198.51.100.1"), &headers, &trusted), ip("198.51.100.1"));
+        // No header, or garbage: the peer.
+        assert_eq!(client_ip(ip("127.0.0.1"), &HeaderMap::new(), &trusted), ip("127.0.0.1"));
+        headers.insert("x-forwarded-for", "nonsense".parse().unwrap());
+        assert_eq!(client_ip(ip("127.0.0.1"), &headers, &trusted), ip("127.0.0.1"));
+    }
 }

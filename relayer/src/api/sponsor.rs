@@ -246,6 +246,55 @@ fn principal_of(session: &MaybeSession) -> Option<String> {
     session.0.as_ref().map(|s| format!("user:{}", s.user_id))
 }
 
+/// Which of the user's requests to list.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// At most this many (1-100, default 20).
+    pub limit: Option<i64>,
+    /// Only requests with a smaller id (the cursor: the last id of the previous page).
+    pub before: Option<i64>,
+}
+
+/// A page of requests, newest first.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RequestPage {
+    /// The requests, each with its history.
+    pub requests: Vec<RequestView>,
+    /// Pass as `before` for the next page; absent on the last.
+    pub next_before: Option<i64>,
+}
+
+/// The session user's requests, newest first (so an app can show what is still in flight after a reload).
+#[utoipa::path(get, path = "/v1/requests", tag = "requests", security(("session" = [])), params(ListQuery),
+    responses((status = 200, body = RequestPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list_requests(
+    State(state): State<AppState>,
+    session: SessionUser,
+    axum::extract::Query(query): axum::extract::Query<ListQuery>,
+) -> Result<Json<RequestPage>, ApiError> {
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::bad_request("invalid_limit", "limit is 1-100"));
+    }
+    let principal = format!("user:{}", session.user_id);
+    let ids: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM requests WHERE principal = $1 AND ($2::BIGINT IS NULL OR id < $2) ORDER BY id DESC LIMIT $3",
+    )
+    .bind(&principal)
+    .bind(query.before)
+    .bind(limit + 1)
+    .fetch_all(&state.pool)
+    .await
+    .map_err(ApiError::internal)?;
+    let more = ids.len() as i64 > limit;
+    let mut requests = Vec::with_capacity(ids.len());
+    for (id,) in ids.into_iter().take(limit as usize) {
+        requests.push(requests::view(&state.pool, id, Some(&principal)).await?);
+    }
+    let next_before = if more { requests.last().map(|r| r.id) } else { None };
+    Ok(Json(RequestPage { requests, next_before }))
+}
+
 /// A request's status and history. With a session: that user's requests; without: wallet requests.
 #[utoipa::path(get, path = "/v1/requests/{id}", tag = "requests",
     responses((status = 200, body = RequestView), (status = 404, body = ErrorBody)))]
