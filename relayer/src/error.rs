@@ -18,6 +18,9 @@ pub struct ApiError {
     pub message: String,
     /// Seconds after which a rate-limited client may retry.
     pub retry_after: Option<u64>,
+    /// The revert data of a call that would fail (hex), for `simulation_failed` on EVM: clients decode the
+    /// contract's custom error from it.
+    pub revert_data: Option<String>,
 }
 
 /// The JSON body of an error.
@@ -34,11 +37,14 @@ pub struct ErrorDetail {
     pub reason: String,
     /// Human-readable explanation.
     pub message: String,
+    /// EVM `simulation_failed`: the call's revert data (hex), to decode the contract's custom error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revert_data: Option<String>,
 }
 
 impl ApiError {
     fn new(status: StatusCode, reason: &'static str, message: &str) -> Self {
-        Self { status, reason, message: message.to_owned(), retry_after: None }
+        Self { status, reason, message: message.to_owned(), retry_after: None, revert_data: None }
     }
 
     /// 400.
@@ -73,7 +79,9 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { reason: self.reason.to_owned(), message: self.message } };
+        let body = ErrorBody {
+            error: ErrorDetail { reason: self.reason.to_owned(), message: self.message, revert_data: self.revert_data },
+        };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());

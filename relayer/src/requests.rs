@@ -102,6 +102,7 @@ pub async fn find_existing(pool: &PgPool, principal: &str, key: &str, body: &[u8
             reason: "idempotency_key_reused",
             message: "this Idempotency-Key was used for a different request".into(),
             retry_after: None,
+            revert_data: None,
         }),
     }
 }
@@ -168,6 +169,7 @@ pub async fn enqueue(pool: &PgPool, new: NewRequest<'_>, budgets: Budgets) -> Re
         reason,
         message: message.into(),
         retry_after: Some(3_600),
+        revert_data: None,
     };
     // The principal's row before the relayer-wide shard (the order `settle` locks them in).
     let table = budget_table(new.chain);
@@ -267,6 +269,7 @@ pub async fn view(pool: &PgPool, id: i64, principal: Option<&str>) -> Result<Req
             reason: "request_not_found",
             message: format!("no request {id} of yours"),
             retry_after: None,
+            revert_data: None,
         });
     };
     let events: Vec<(String, Option<String>, String)> = sqlx::query_as(

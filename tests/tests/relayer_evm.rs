@@ -291,6 +291,13 @@ async fn custodial_and_wallet_users_bid_and_vote_without_eth() {
         let (got, response) =
             relayer.post("/v1/evm/calls", body.clone(), Some(&gina_token), Some(&format!("refused-{i}"))).await;
         assert_eq!((got, reason(&response)), (status, expected.to_owned()), "{body}");
+        if expected == "simulation_failed" {
+            // The revert data comes as a field: the market's AuctionHouseBidTooLow(minimum, offered) error.
+            let data = response["error"]["revert_data"].as_str().unwrap_or_else(|| panic!("revert_data: {response}"));
+            let bytes = alloy::hex::decode(data).unwrap();
+            let decoded = <AuctionHouse::AuctionHouseErrors as alloy::sol_types::SolInterface>::abi_decode(&bytes);
+            assert!(matches!(decoded, Ok(AuctionHouse::AuctionHouseErrors::AuctionHouseBidTooLow(_))), "{decoded:?}");
+        }
     }
     let (status, response) =
         relayer.post("/v1/evm/calls", json!({"to": c.token, "data": "0x"}), Some(&gina_token), None).await;

@@ -16,6 +16,13 @@ const bidTooLow = encodeErrorResult({
 const simulationMessage = (data: string) =>
   `the call would fail: server returned an error response: error code 3: execution reverted: custom error ${data.slice(0, 10)}, data: "${data}"`
 
+describe('explain', () => {
+  it('uses the relayer\'s revert_data field', () => {
+    const error = new RelayerError(422, 'simulation_failed', 'the call would fail', null, bidTooLow)
+    expect(explain(error).title).toContain('Your bid of 1 MRC is below the minimum bid of 31.5 MRC.')
+  })
+})
+
 describe('decodeRevert', () => {
   it('decodes a Mercato custom error found in the relayer message, in words', () => {
     expect(decodeRevert(simulationMessage(bidTooLow))).toBe(

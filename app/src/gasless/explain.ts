@@ -61,7 +61,9 @@ export interface Explained {
 
 export function explain(error: unknown): Explained {
   if (error instanceof RelayerError) {
-    const revert = error.reason === 'simulation_failed' ? decodeRevert(error.message) : undefined
+    // The relayer's revert_data field when present; else whatever revert data its message carries.
+    const revert =
+      error.reason === 'simulation_failed' ? decodeRevert(error.revertData ?? error.message) : undefined
     const plain = plainReason(error.reason)
     const title = [plain, revert].filter(Boolean).join(' ') || error.message
     const retry = error.retryAfter ? ` Retry after ${error.retryAfter} s.` : ''

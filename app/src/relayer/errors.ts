@@ -5,6 +5,8 @@ export class RelayerError extends Error {
     readonly reason: string,
     message: string,
     readonly retryAfter: number | null = null,
+    /** `simulation_failed` on EVM: the call's revert data (hex), when the relayer sends it. */
+    readonly revertData: string | null = null,
   ) {
     super(message)
     this.name = 'RelayerError'
@@ -19,7 +21,14 @@ export class RelayerError extends Error {
     }
     const reason: string = body?.error?.reason ?? `http_${response.status}`
     const message: string = body?.error?.message ?? (response.statusText || 'the relayer did not answer as expected')
-    return new RelayerError(response.status, reason, message, Number.isFinite(retry) && retry > 0 ? retry : null)
+    const revertData: string | null = typeof body?.error?.revert_data === 'string' ? body.error.revert_data : null
+    return new RelayerError(
+      response.status,
+      reason,
+      message,
+      Number.isFinite(retry) && retry > 0 ? retry : null,
+      revertData,
+    )
   }
 }
 

@@ -168,7 +168,13 @@ pub fn router(state: AppState) -> Router {
 
 impl ApiError {
     fn new_not_found() -> Self {
-        Self { status: StatusCode::NOT_FOUND, reason: "not_found", message: "no such route".into(), retry_after: None }
+        Self {
+            status: StatusCode::NOT_FOUND,
+            reason: "not_found",
+            message: "no such route".into(),
+            retry_after: None,
+            revert_data: None,
+        }
     }
 }
 
@@ -196,12 +202,14 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
                     reason: "unsupported_media_type",
                     message: "send a JSON body with Content-Type: application/json".into(),
                     retry_after: None,
+                    revert_data: None,
                 },
                 JsonRejection::BytesRejection(_) => ApiError {
                     status: StatusCode::PAYLOAD_TOO_LARGE,
                     reason: "body_too_large",
                     message: format!("bodies are at most {MAX_BODY_BYTES} bytes"),
                     retry_after: None,
+                    revert_data: None,
                 },
                 other => ApiError::bad_request("malformed_body", &other.body_text()),
             }),
@@ -364,6 +372,7 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, ApiError>
             reason: "database_unavailable",
             message: e.to_string(),
             retry_after: Some(1),
+            revert_data: None,
         }),
     }
 }

@@ -64,6 +64,7 @@ fn engine(state: &AppState) -> Result<&Arc<SolanaEngine>, ApiError> {
         reason: "solana_disabled",
         message: "this relayer has no Solana cluster configured".into(),
         retry_after: None,
+        revert_data: None,
     })
 }
 

@@ -92,6 +92,7 @@ fn engine(state: &AppState) -> Result<&Arc<EvmEngine>, ApiError> {
         reason: "evm_disabled",
         message: "this relayer has no EVM chain configured".into(),
         retry_after: None,
+        revert_data: None,
     })
 }
 

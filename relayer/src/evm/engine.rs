@@ -243,6 +243,7 @@ impl EvmEngine {
         let refused = |e: alloy::transports::TransportError| ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             reason: "simulation_failed",
+            revert_data: e.as_error_resp().and_then(|r| r.as_revert_data()).map(|data| data.to_string()),
             message: format!("the call would fail: {e}"),
             retry_after: None,
         };

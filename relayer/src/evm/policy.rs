@@ -88,8 +88,13 @@ impl Allowlist {
 
     /// Refuses (403) a call to a contract or function that is not sponsored.
     pub fn check(&self, to: Address, data: &[u8]) -> Result<(), ApiError> {
-        let forbidden =
-            |reason, message: String| ApiError { status: StatusCode::FORBIDDEN, reason, message, retry_after: None };
+        let forbidden = |reason, message: String| ApiError {
+            status: StatusCode::FORBIDDEN,
+            reason,
+            message,
+            retry_after: None,
+            revert_data: None,
+        };
         let (name, selectors) = self
             .allowed
             .get(&to)

@@ -144,7 +144,7 @@ struct Submitted {
 }
 
 fn refused(reason: &'static str, message: String) -> ApiError {
-    ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, reason, message, retry_after: None }
+    ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, reason, message, retry_after: None, revert_data: None }
 }
 
 fn unavailable(e: impl std::fmt::Display) -> ApiError {
@@ -154,6 +154,7 @@ fn unavailable(e: impl std::fmt::Display) -> ApiError {
         reason: "solana_unavailable",
         message: "the Solana node did not answer; retry".into(),
         retry_after: Some(2),
+        revert_data: None,
     }
 }
 
@@ -341,6 +342,7 @@ impl SolanaEngine {
                         after - before
                     ),
                     retry_after: None,
+                    revert_data: None,
                 });
             }
         }

@@ -113,7 +113,7 @@ pub struct Checked {
 }
 
 fn forbidden(reason: &'static str, message: String) -> ApiError {
-    ApiError { status: StatusCode::FORBIDDEN, reason, message, retry_after: None }
+    ApiError { status: StatusCode::FORBIDDEN, reason, message, retry_after: None, revert_data: None }
 }
 
 fn malformed(message: &str) -> ApiError {
