@@ -762,6 +762,7 @@ impl EvmEngine {
         .execute(&mut *tx)
         .await
         .map_err(err)?;
+        let mut settled = Vec::new();
         for outcome in ["confirmed", "failed"] {
             let group: Vec<_> = finals.iter().filter(|f| f.1 == outcome).collect();
             if group.is_empty() {
@@ -781,8 +782,14 @@ impl EvmEngine {
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-            requests::settle_many(&mut tx, "evm", &ids, &gas).await.map_err(err)?;
             requests::record_many(&mut tx, &ids, outcome, &details).await.map_err(err)?;
+            settled.push((ids, gas));
+        }
+        // The budget rows last, all in one ordered pass: acceptances lock them too, so they are held only until the
+        // commit.
+        let (ids, gas): (Vec<i64>, Vec<i64>) = settled.into_iter().flat_map(|(i, g)| i.into_iter().zip(g)).unzip();
+        if !ids.is_empty() {
+            requests::settle_many(&mut tx, "evm", &ids, &gas).await.map_err(err)?;
         }
         tx.commit().await.map_err(err)?;
         Ok(true)
