@@ -415,6 +415,14 @@ async fn dropped_and_reorged_transactions_land_exactly_once() {
     assert_eq!(status, 202, "{accepted}");
     let id = accepted["id"].as_i64().unwrap();
     wait_in_db(&pool, id, "status = 'submitted'").await;
+    // The relayer broadcasts after its commit: wait until anvil holds the transaction, then drop it.
+    let (hash,): (Vec<u8>,) =
+        sqlx::query_as("SELECT tx_hash FROM requests WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while provider.get_transaction_by_hash(B256::from_slice(&hash)).await.unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the relayer never broadcast the transaction");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     provider.anvil_drop_all_transactions().await.unwrap();
     provider.anvil_set_interval_mining(1).await.unwrap();
     let view = relayer.wait(id, Some(&token)).await;
