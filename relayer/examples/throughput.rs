@@ -8,7 +8,9 @@
 //! 3. **Ceiling**: the same kind of calls, signed beforehand and sent directly to anvil from the same 4 sender keys
 //!    without the relayer; mined per second.
 //!
-//! Env: `BENCH_USERS` (default 500), `BENCH_ROUNDS` (default 4), `BENCH_RATE` (default 500).
+//! Env: `BENCH_USERS` (default 1,000), `BENCH_ROUNDS` (default 2), `BENCH_RATE` (default 500). A user's requests
+//! are sent one per block (one in flight per principal: each custodial request is signed for the user's current
+//! forwarder nonce), so few users with many rounds measure that rule rather than throughput.
 
 use alloy::consensus::{SignableTransaction, TxEip1559, TxEnvelope};
 use alloy::eips::eip2718::Encodable2718;
@@ -68,8 +70,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     tracing_subscriber::fmt().with_env_filter("warn").with_writer(std::io::stderr).init();
-    let users = env("BENCH_USERS", 500);
-    let rounds = env("BENCH_ROUNDS", 4);
+    let users = env("BENCH_USERS", 1_000);
+    let rounds = env("BENCH_ROUNDS", 2);
     let deployed = deploy(&["--block-time", "1"]);
     let evm = deployed.manifest.evm.clone().unwrap();
     let c = evm.contracts;
@@ -106,12 +108,21 @@ async fn main() {
     let http = reqwest::Client::builder().pool_max_idle_per_host(128).build().unwrap();
 
     eprintln!("signing up {users} custodial users…");
-    let mut tokens = Vec::new();
+    let mut signups = Vec::new();
+    let limit = Arc::new(tokio::sync::Semaphore::new(8));
     for i in 0..users {
-        let body = json!({"email": format!("bench{i}@example.com"), "password": "a long enough password"});
-        let session: Value =
-            http.post(format!("{url}/v1/auth/signup")).json(&body).send().await.unwrap().json().await.unwrap();
-        tokens.push(session["token"].as_str().unwrap().to_owned());
+        let (http, url, limit) = (http.clone(), url.clone(), limit.clone());
+        signups.push(tokio::spawn(async move {
+            let _permit = limit.acquire_owned().await.unwrap();
+            let body = json!({"email": format!("bench{i}@example.com"), "password": "a long enough password"});
+            let session: Value =
+                http.post(format!("{url}/v1/auth/signup")).json(&body).send().await.unwrap().json().await.unwrap();
+            session["token"].as_str().unwrap().to_owned()
+        }));
+    }
+    let mut tokens = Vec::new();
+    for signup in signups {
+        tokens.push(signup.await.unwrap());
     }
 
     // 1. Accept: capacity (closed loop, 64 connections), then latency at a steady rate (open loop, BENCH_RATE/s).
