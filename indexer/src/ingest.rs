@@ -80,11 +80,17 @@ pub struct Status {
     pub head: AtomicU64,
     /// The last ingested block.
     pub checkpoint: AtomicU64,
+    /// How long the last reorg's rollback transaction took, microseconds (0: no reorg yet).
+    pub last_rollback_micros: AtomicU64,
 }
 
 impl Default for Status {
     fn default() -> Self {
-        Self { head: AtomicU64::new(u64::MAX), checkpoint: AtomicU64::new(u64::MAX) }
+        Self {
+            head: AtomicU64::new(u64::MAX),
+            checkpoint: AtomicU64::new(u64::MAX),
+            last_rollback_micros: AtomicU64::new(0),
+        }
     }
 }
 
@@ -97,6 +103,8 @@ pub struct Step {
     pub events: u64,
     /// Blocks rolled back by a reorg.
     pub rolled_back: u64,
+    /// The backfill range after this step, blocks.
+    pub range: u64,
 }
 
 /// The EVM indexer of one deployment.
@@ -183,7 +191,7 @@ impl Indexer {
                 Ok(step) => {
                     failures = 0;
                     let at = self.status.checkpoint.load(Ordering::Relaxed);
-                    progress(at, step);
+                    progress(at, Step { range: self.range, ..step });
                 }
                 Err(IngestError::Rpc(e)) if failures < 8 => {
                     failures += 1;
@@ -265,15 +273,19 @@ impl Indexer {
         let Some(ancestor) = ancestor else {
             return Err(IngestError::ReorgTooDeep { checkpoint: checkpoint.number, window: self.config.undo_window });
         };
+        let rollback_started = Instant::now();
         let replayed = store::rollback(&self.pool, &self.chain, checkpoint.number, ancestor).await?;
+        let rollback_micros = rollback_started.elapsed().as_micros() as u64;
+        self.status.last_rollback_micros.store(rollback_micros, Ordering::Relaxed);
         let depth = checkpoint.number - ancestor.number;
         self.status.checkpoint.store(ancestor.number, Ordering::Relaxed);
         metrics::counter!("indexer_reorgs_total").increment(1);
         metrics::counter!("indexer_rolled_back_blocks_total").increment(depth);
-        metrics::histogram!("indexer_rollback_seconds").record(started.elapsed().as_secs_f64());
+        metrics::histogram!("indexer_rollback_seconds").record(rollback_micros as f64 / 1e6);
         tracing::warn!(
             chain = %self.chain, from = checkpoint.number, to = ancestor.number, depth, replayed,
-            elapsed_ms = started.elapsed().as_millis() as u64, "reorg: rolled back to the common ancestor"
+            rollback_micros, detect_and_rollback_ms = started.elapsed().as_millis() as u64,
+            "reorg: rolled back to the common ancestor"
         );
         Ok(depth)
     }
@@ -348,7 +360,7 @@ impl Indexer {
                 self.status.checkpoint.store(last, Ordering::Relaxed);
                 metrics::counter!("indexer_events_total").increment(stats.new_events);
                 metrics::counter!("indexer_blocks_total").increment(blocks);
-                Ok(Step { blocks, events: stats.new_events, rolled_back: 0 })
+                Ok(Step { blocks, events: stats.new_events, ..Step::default() })
             }
             Err(StoreError::CheckpointMoved { expected, found }) => {
                 tracing::info!(?expected, ?found, "another writer moved the checkpoint; re-reading");

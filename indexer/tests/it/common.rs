@@ -35,6 +35,8 @@ pub(crate) struct Harness {
     pub(crate) chain: String,
     /// API base URL, when serving.
     pub(crate) api: String,
+    /// Ingest's status, when following.
+    pub(crate) status: Option<std::sync::Arc<mercato_indexer::ingest::Status>>,
     stop: Option<tokio::sync::watch::Sender<bool>>,
 }
 
@@ -54,7 +56,7 @@ impl Harness {
         let database_url = pg.create_database(database).unwrap();
         let pool = db::connect(&database_url, 8).await.unwrap();
         let chain = store::evm_chain_key(deployed.manifest.evm.as_ref().unwrap().chain_id);
-        Self { deployed, _pg: pg, database_url, pool, chain, api: String::new(), stop: None }
+        Self { deployed, _pg: pg, database_url, pool, chain, api: String::new(), status: None, stop: None }
     }
 
     /// The EVM section of the manifest.
@@ -73,6 +75,7 @@ impl Harness {
     /// Starts the indexer following the chain and the API on a free port.
     pub(crate) async fn follow_and_serve(&mut self, config: IngestConfig) {
         let indexer = self.indexer(config);
+        self.status = Some(indexer.status());
         let state = api::AppState {
             pool: self.pool.clone(),
             chain: self.chain.clone(),

@@ -5,4 +5,5 @@ mod api_errors;
 mod common;
 mod crash;
 mod economy;
+mod ranges;
 mod reorg;

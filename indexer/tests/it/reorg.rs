@@ -81,7 +81,13 @@ async fn reorgs_of_depth_1_3_and_10_while_following_leave_the_mirror_equal_to_th
         owner.anvil_reorg(ReorgOptions { depth, tx_block_pairs: pairs }).await.unwrap();
         assert_eq!(owner.get_block_number().await.unwrap(), head_before, "anvil_reorg keeps the height");
         h.wait_synced().await;
-        eprintln!("depth {depth}: mirror back at the head {} ms after the reorg", reorged.elapsed().as_millis());
+        let status = h.status.as_ref().unwrap();
+        let rollback = status.last_rollback_micros.swap(0, std::sync::atomic::Ordering::Relaxed);
+        assert!(rollback > 0, "depth {depth}: the indexer rolled back (not only re-read)");
+        eprintln!(
+            "depth {depth}: rollback transaction {rollback} µs; mirror back at the head {} ms after the reorg",
+            reorged.elapsed().as_millis()
+        );
         assert_mirror_matches_chain(&h).await;
 
         // The replaced transactions are in the mirror exactly when the chain still has them, and the reorg did
@@ -116,6 +122,20 @@ async fn reorgs_of_depth_1_3_and_10_while_following_leave_the_mirror_equal_to_th
         .unwrap();
         assert_eq!(stale, 0);
     }
+
+    // A chain that gets shorter (anvil_rollback drops the last blocks): the mirror follows it down.
+    let head = owner.get_block_number().await.unwrap();
+    owner.anvil_rollback(Some(4)).await.unwrap();
+    assert_eq!(owner.get_block_number().await.unwrap(), head - 4);
+    h.wait_synced().await;
+    assert_mirror_matches_chain(&h).await;
+    let (max_block,): (Option<i64>,) = sqlx::query_as("SELECT max(number) FROM blocks WHERE chain = $1")
+        .bind(&h.chain)
+        .fetch_one(&h.pool)
+        .await
+        .unwrap();
+    assert_eq!(max_block, Some(head as i64 - 4), "no block above the new head is left");
+
     let (status, _) = h.get("/readyz").await;
     assert_eq!(status, 200, "ready once caught up");
 }
