@@ -29,6 +29,9 @@ pub enum StoreError {
     /// A log came without its position (a pending log): the source is broken.
     #[error("log without block number, hash, transaction or index")]
     IncompleteLog,
+    /// A log's block is not among the batch's blocks (or its hash differs): the batch is inconsistent.
+    #[error("log in block {0:?} whose header is not in the batch")]
+    UnexpectedLog(Option<u64>),
 }
 
 /// A block header as the mirror keeps it.
@@ -130,7 +133,9 @@ pub async fn commit(
     let mut tx = pool.begin().await?;
     lock_checkpoint(&mut tx, chain, expected).await?;
     let mut stats = CommitStats::default();
-    let mut logs = batch.logs.iter().peekable();
+    let mut sorted: Vec<&Log> = batch.logs.iter().collect();
+    sorted.sort_by_key(|l| (l.block_number, l.log_index));
+    let mut logs = sorted.into_iter().peekable();
     for block in &batch.blocks {
         sqlx::query("SELECT set_config('mercato.block', $1, true)")
             .bind(block.number.to_string())
@@ -149,6 +154,9 @@ pub async fn commit(
         .execute(&mut *tx)
         .await?;
         while let Some(log) = logs.next_if(|l| l.block_number == Some(block.number)) {
+            if log.block_hash != Some(block.hash) {
+                return Err(StoreError::UnexpectedLog(log.block_number));
+            }
             if insert_raw(&mut tx, chain, contracts, log).await? {
                 stats.new_events += 1;
                 if let Some(event) = decode(contracts, log) {
@@ -165,6 +173,9 @@ pub async fn commit(
                 stats.duplicates += 1;
             }
         }
+    }
+    if let Some(log) = logs.next() {
+        return Err(StoreError::UnexpectedLog(log.block_number));
     }
     sqlx::query(
         "INSERT INTO checkpoints (chain, block_number, block_hash) VALUES ($1, $2, $3)

@@ -7,3 +7,4 @@ mod crash;
 mod economy;
 mod ranges;
 mod reorg;
+mod rollback;
