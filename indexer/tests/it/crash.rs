@@ -79,4 +79,16 @@ async fn kill_9_during_backfill_then_restart_leaves_no_gap_and_no_duplicate() {
     assert_eq!(transfers, raw);
     assert!(transfers >= 300);
     eprintln!("killed at block {after_kill} of {head}; {events} events mirrored after the restart");
+
+    // For the record: the same chain backfilled from scratch with the default ranges, into a second database.
+    let fresh = h._pg.create_database("crash_default_ranges").unwrap();
+    let output = Command::new(BIN)
+        .arg("backfill")
+        .env("MERCATO_INDEXER_DATABASE_URL", &fresh)
+        .env("MERCATO_MANIFEST", &h.deployed.manifest_path)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    eprintln!("default ranges: {}", String::from_utf8_lossy(&output.stdout).trim());
 }
