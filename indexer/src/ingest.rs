@@ -15,14 +15,18 @@
 //!   and raw events are keyed by position, so nothing is ingested twice at the switch or after a crash.
 
 use crate::evm::source::EvmSource;
-use crate::store::{self, Batch, BlockInfo, Checkpoint, StoreError};
+use crate::store::{self, Batch, Checkpoint, StoreError};
+use alloy::primitives::B256;
 use alloy::transports::TransportError;
 use mercato_manifest::EvmContracts;
 use sqlx::PgPool;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+/// Headers requested at once during backfill (one per block with logs, plus the range's last block).
+const HEADER_CONCURRENCY: usize = 16;
 
 /// Tuning of ingest.
 #[derive(Debug, Clone, Copy)]
@@ -327,16 +331,14 @@ impl Indexer {
         }
         let mut numbers: BTreeSet<u64> = logs.iter().filter_map(|l| l.block_number).collect();
         numbers.insert(to);
-        let mut blocks: Vec<BlockInfo> = Vec::with_capacity(numbers.len());
-        for number in numbers {
-            match self.source.header(number).await? {
-                Some(header) => blocks.push(header),
-                None => return Ok(Step::default()), // the chain got shorter under us: re-check next step
-            }
-        }
+        let numbers: Vec<u64> = numbers.into_iter().collect();
+        let Some(blocks) = self.source.headers(&numbers, HEADER_CONCURRENCY).await? else {
+            return Ok(Step::default()); // the chain got shorter under us: the next step's reorg check handles it
+        };
+        let hashes: HashMap<u64, B256> = blocks.iter().map(|b| (b.number, b.hash)).collect();
         let consistent = logs
             .iter()
-            .all(|log| blocks.iter().any(|b| Some(b.number) == log.block_number && Some(b.hash) == log.block_hash));
+            .all(|log| log.block_number.and_then(|n| hashes.get(&n)).is_some_and(|h| Some(*h) == log.block_hash));
         if !consistent {
             tracing::debug!(from, to, "logs and headers disagree (reorg during the read); reading again");
             return Ok(Step::default());

@@ -36,6 +36,29 @@ impl EvmSource {
         }))
     }
 
+    /// The canonical headers at `numbers` (in that order), fetched `concurrency` at a time; `None` if the chain is
+    /// shorter than one of them.
+    pub async fn headers(&self, numbers: &[u64], concurrency: usize) -> Result<Option<Vec<BlockInfo>>, TransportError> {
+        let mut headers = Vec::with_capacity(numbers.len());
+        for chunk in numbers.chunks(concurrency.max(1)) {
+            let mut tasks = tokio::task::JoinSet::new();
+            for (i, number) in chunk.iter().copied().enumerate() {
+                let source = self.clone();
+                tasks.spawn(async move { (i, source.header(number).await) });
+            }
+            let mut fetched = vec![None; chunk.len()];
+            while let Some(joined) = tasks.join_next().await {
+                let (i, header) = joined.expect("header task panicked");
+                fetched[i] = header?;
+            }
+            match fetched.into_iter().collect::<Option<Vec<_>>>() {
+                Some(chunk) => headers.extend(chunk),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(headers))
+    }
+
     /// Logs of the suite in blocks `from..=to`.
     pub async fn logs_in_range(&self, from: u64, to: u64) -> Result<Vec<Log>, TransportError> {
         let filter = Filter::new().address(self.addresses.clone()).from_block(from).to_block(to);
