@@ -85,17 +85,26 @@ async fn run(cli: Cli) -> Result<(), String> {
                 metrics: mercato_indexer::metrics_handle(),
             };
             let (stop, stopped) = tokio::sync::watch::channel(false);
-            let ingest = tokio::spawn(indexer.follow(stopped));
+            let mut ingest = tokio::spawn(indexer.follow(stopped));
             println!("indexer listening on http://{address}");
-            let served = mercato_indexer::serve(listener, state, async {
+            let mut server = tokio::spawn(mercato_indexer::serve(listener, state, async {
                 let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| e.to_string());
-            let _ = stop.send(true);
-            match ingest.await {
-                Ok(Err(e)) => Err(format!("ingest stopped: {e}")),
-                _ => served,
+            }));
+            // Whichever ends first ends the process: a server without ingest would serve a stale mirror.
+            tokio::select! {
+                served = &mut server => {
+                    let _ = stop.send(true);
+                    let _ = ingest.await;
+                    served.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
+                }
+                ingested = &mut ingest => {
+                    server.abort();
+                    match ingested {
+                        Ok(Ok(())) => Ok(()),
+                        Ok(Err(e)) => Err(format!("ingest stopped: {e}")),
+                        Err(e) => Err(format!("ingest task failed: {e}")),
+                    }
+                }
             }
         }
     }

@@ -171,6 +171,19 @@ async fn scripted_economy_api_answers_equal_the_chain() {
     let (_, fixed_sold) = h.get("/v1/listings?kind=fixed&status=sold").await;
     assert_eq!(fixed_sold["items"][0]["listing_id"], fixed.to_string());
     assert_eq!(house.listing(fixed).call().await.unwrap().kind as u8, 0, "the fixed listing is closed on chain");
+    let (status, listing) = h.get(&format!("/v1/listings/{dutch}")).await;
+    assert_eq!(status, 200, "{listing}");
+    assert_eq!((listing["kind"].as_str(), listing["status"].as_str()), (Some("dutch"), Some("open")));
+    assert_eq!(listing["seller"], lower(on_chain.seller));
+    let (_, class_3) = h.get("/v1/items?class=3").await;
+    let class_3: Vec<U256> = class_3["items"].as_array().unwrap().iter().map(|i| u(&i["token_id"])).collect();
+    let mut want = Vec::new();
+    for id in 1..next {
+        if items.attributes(U256::from(id)).call().await.unwrap().class == 3 {
+            want.push(U256::from(id));
+        }
+    }
+    assert_eq!(class_3, want, "items of class 3");
     let (_, bids) = h.get(&format!("/v1/bids?listing={english}")).await;
     let amounts: Vec<U256> = bids["items"].as_array().unwrap().iter().map(|b| u(&b["amount"])).collect();
     assert_eq!(amounts, vec![U256::from(30 * MRC), U256::from(20 * MRC)]);
