@@ -2,6 +2,7 @@
 //! deployed by the real deploy script (mercato-e2e), the indexer in-process or as its binary.
 
 mod api_errors;
+mod cli;
 mod common;
 mod crash;
 mod economy;
