@@ -11,6 +11,7 @@ use alloy::primitives::{Address, B256, U256};
 use alloy::rpc::types::Log;
 use mercato_manifest::EvmContracts;
 use sqlx::{PgPool, Postgres, Transaction};
+use std::collections::{HashMap, HashSet};
 
 /// Why a write failed.
 #[derive(Debug, thiserror::Error)]
@@ -133,49 +134,47 @@ pub async fn commit(
     let mut tx = pool.begin().await?;
     lock_checkpoint(&mut tx, chain, expected).await?;
     let mut stats = CommitStats::default();
-    let mut sorted: Vec<&Log> = batch.logs.iter().collect();
-    sorted.sort_by_key(|l| (l.block_number, l.log_index));
-    let mut logs = sorted.into_iter().peekable();
-    for block in &batch.blocks {
-        sqlx::query("SELECT set_config('mercato.block', $1, true)")
-            .bind(block.number.to_string())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO blocks (chain, number, hash, parent_hash, timestamp) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (chain, number) DO UPDATE SET hash = EXCLUDED.hash, parent_hash = EXCLUDED.parent_hash,
-             timestamp = EXCLUDED.timestamp",
-        )
-        .bind(chain)
-        .bind(block.number as i64)
-        .bind(block.hash.as_slice())
-        .bind(block.parent_hash.as_slice())
-        .bind(block.timestamp as i64)
-        .execute(&mut *tx)
-        .await?;
-        while let Some(log) = logs.next_if(|l| l.block_number == Some(block.number)) {
-            if log.block_hash != Some(block.hash) {
-                return Err(StoreError::UnexpectedLog(log.block_number));
-            }
-            if insert_raw(&mut tx, chain, contracts, log).await? {
-                stats.new_events += 1;
-                if let Some(event) = decode(contracts, log) {
-                    let at = At {
-                        chain,
-                        block: block.number as i64,
-                        log: log.log_index.unwrap_or(0) as i64,
-                        tx: log.transaction_hash.unwrap_or_default(),
-                        time: block.timestamp as i64,
-                    };
-                    apply(&mut tx, contracts, &at, &event).await?;
-                }
-            } else {
-                stats.duplicates += 1;
-            }
+    let headers: HashMap<u64, &BlockInfo> = batch.blocks.iter().map(|b| (b.number, b)).collect();
+    for log in &batch.logs {
+        if log.transaction_hash.is_none() || log.transaction_index.is_none() || log.log_index.is_none() {
+            return Err(StoreError::IncompleteLog);
+        }
+        let header = log.block_number.and_then(|n| headers.get(&n));
+        if header.is_none_or(|h| log.block_hash != Some(h.hash)) {
+            return Err(StoreError::UnexpectedLog(log.block_number));
         }
     }
-    if let Some(log) = logs.next() {
-        return Err(StoreError::UnexpectedLog(log.block_number));
+    insert_blocks(&mut tx, chain, &batch.blocks).await?;
+    let mut inserted = insert_raw(&mut tx, chain, contracts, &batch.logs).await?;
+    // Derived rows, in chain order, only for logs stored for the first time (a redelivered log is a no-op).
+    let mut sorted: Vec<&Log> = batch.logs.iter().collect();
+    sorted.sort_by_key(|l| (l.block_number, l.log_index));
+    let mut tagged = None;
+    for log in sorted {
+        let (block, index) = (log.block_number.unwrap_or_default(), log.log_index.unwrap_or_default());
+        // remove: a log delivered twice in one batch is stored once and applied once
+        if !inserted.remove(&(block as i64, index as i64)) {
+            stats.duplicates += 1;
+            continue;
+        }
+        stats.new_events += 1;
+        let Some(event) = decode(contracts, log) else { continue };
+        if tagged != Some(block) {
+            // The undo trigger tags state-table changes with this block.
+            sqlx::query("SELECT set_config('mercato.block', $1, true)")
+                .bind(block.to_string())
+                .execute(&mut *tx)
+                .await?;
+            tagged = Some(block);
+        }
+        let at = At {
+            chain,
+            block: block as i64,
+            log: index as i64,
+            tx: log.transaction_hash.unwrap_or_default(),
+            time: headers.get(&block).map_or(0, |h| h.timestamp as i64),
+        };
+        apply(&mut tx, contracts, &at, &event).await?;
     }
     sqlx::query(
         "INSERT INTO checkpoints (chain, block_number, block_hash) VALUES ($1, $2, $3)
@@ -228,37 +227,69 @@ pub async fn rollback(pool: &PgPool, chain: &str, expected: u64, ancestor: Check
     Ok(replayed)
 }
 
+async fn insert_blocks(
+    tx: &mut Transaction<'_, Postgres>,
+    chain: &str,
+    blocks: &[BlockInfo],
+) -> Result<(), sqlx::Error> {
+    let numbers: Vec<i64> = blocks.iter().map(|b| b.number as i64).collect();
+    let hashes: Vec<Vec<u8>> = blocks.iter().map(|b| b.hash.to_vec()).collect();
+    let parents: Vec<Vec<u8>> = blocks.iter().map(|b| b.parent_hash.to_vec()).collect();
+    let times: Vec<i64> = blocks.iter().map(|b| b.timestamp as i64).collect();
+    sqlx::query(
+        "INSERT INTO blocks (chain, number, hash, parent_hash, timestamp)
+         SELECT $1, * FROM UNNEST($2::bigint[], $3::bytea[], $4::bytea[], $5::bigint[])
+         ON CONFLICT (chain, number) DO UPDATE SET hash = EXCLUDED.hash, parent_hash = EXCLUDED.parent_hash,
+         timestamp = EXCLUDED.timestamp",
+    )
+    .bind(chain)
+    .bind(numbers)
+    .bind(hashes)
+    .bind(parents)
+    .bind(times)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Inserts the logs' raw rows in one statement; returns the (block, log index) of those stored for the first time.
+/// Topics travel concatenated (32 bytes each) and are split back into an array in SQL.
 async fn insert_raw(
     tx: &mut Transaction<'_, Postgres>,
     chain: &str,
     contracts: &EvmContracts,
-    log: &Log,
-) -> Result<bool, StoreError> {
-    let (Some(block), Some(block_hash), Some(tx_hash), Some(tx_index), Some(log_index)) =
-        (log.block_number, log.block_hash, log.transaction_hash, log.transaction_index, log.log_index)
-    else {
-        return Err(StoreError::IncompleteLog);
-    };
-    let topics: Vec<Vec<u8>> = log.inner.topics().iter().map(|t| t.to_vec()).collect();
-    let name = decode(contracts, log).map(|e| e.name());
-    let inserted = sqlx::query(
+    logs: &[Log],
+) -> Result<HashSet<(i64, i64)>, sqlx::Error> {
+    if logs.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let column = |f: &dyn Fn(&Log) -> i64| logs.iter().map(f).collect::<Vec<i64>>();
+    let bytes = |f: &dyn Fn(&Log) -> Vec<u8>| logs.iter().map(f).collect::<Vec<Vec<u8>>>();
+    let names: Vec<Option<&str>> = logs.iter().map(|l| decode(contracts, l).map(|e| e.name())).collect();
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
         "INSERT INTO raw_events (chain, block_number, tx_index, log_index, block_hash, tx_hash, address, name, topics, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+         SELECT $1, r.b, r.t, r.l, r.bh, r.th, r.a, r.n,
+                ARRAY(SELECT substring(r.tp FROM i * 32 + 1 FOR 32) FROM generate_series(0, length(r.tp) / 32 - 1) AS i
+                      ORDER BY i),
+                r.d
+         FROM UNNEST($2::bigint[], $3::bigint[], $4::bigint[], $5::bytea[], $6::bytea[], $7::bytea[], $8::text[],
+                     $9::bytea[], $10::bytea[]) AS r(b, t, l, bh, th, a, n, tp, d)
+         ON CONFLICT DO NOTHING
+         RETURNING block_number, log_index",
     )
     .bind(chain)
-    .bind(block as i64)
-    .bind(tx_index as i64)
-    .bind(log_index as i64)
-    .bind(block_hash.as_slice())
-    .bind(tx_hash.as_slice())
-    .bind(log.inner.address.as_slice())
-    .bind(name)
-    .bind(topics)
-    .bind(log.inner.data.data.to_vec())
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok(inserted == 1)
+    .bind(column(&|l| l.block_number.unwrap_or_default() as i64))
+    .bind(column(&|l| l.transaction_index.unwrap_or_default() as i64))
+    .bind(column(&|l| l.log_index.unwrap_or_default() as i64))
+    .bind(bytes(&|l| l.block_hash.unwrap_or_default().to_vec()))
+    .bind(bytes(&|l| l.transaction_hash.unwrap_or_default().to_vec()))
+    .bind(bytes(&|l| l.inner.address.to_vec()))
+    .bind(names)
+    .bind(bytes(&|l| l.inner.topics().iter().flat_map(|t| t.0).collect()))
+    .bind(bytes(&|l| l.inner.data.data.to_vec()))
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Where an event happened.

@@ -301,7 +301,22 @@ async fn rollback_restores_every_table_and_redelivery_changes_nothing() {
     assert_eq!((again.new_events, again.duplicates), (0, 5));
     assert_same(&dump(&pool).await, &after3, "redelivery changed nothing");
 
+    // The same log twice in one batch (a source that repeats itself) is stored and applied once.
+    let mut twice = batch(
+        4,
+        vec![(c.token, MercatoToken::Transfer { from: alice, to: bob, value: U256::from(1) }.encode_log_data())],
+    );
+    twice.logs.push(twice.logs[0].clone());
+    let stats = commit(Some(3), &twice).await;
+    assert_eq!((stats.new_events, stats.duplicates), (1, 1));
+    let (bob_balance,): (String,) = sqlx::query_as("SELECT balance::text FROM accounts WHERE address = $1")
+        .bind(bob.as_slice())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(bob_balance, "301");
+
     // A stale writer (expecting an older checkpoint) is refused.
-    let stale = store::commit(&pool, CHAIN, &c, Some(1), &block2, 64).await;
+    let stale = store::commit(&pool, CHAIN, &c, Some(3), &block2, 64).await;
     assert!(matches!(stale, Err(store::StoreError::CheckpointMoved { .. })), "{stale:?}");
 }
