@@ -39,6 +39,11 @@ pub struct ListingView {
     pub created_block: i64,
     /// Block where it closed.
     pub closed_block: Option<i64>,
+    /// Open fixed-price listings: the price; open Dutch auctions: the price at `price_time` (linear from start to
+    /// floor, as the contract computes it); otherwise absent.
+    pub current_price: Option<String>,
+    /// The chain time `current_price` is computed at: the latest mirrored block's.
+    pub price_time: i64,
 }
 
 /// A bid.
@@ -153,7 +158,18 @@ pub struct SaleFilter {
 
 const LISTING_COLUMNS: &str = "listing_id::text AS listing_id, kind, status, hex0x(seller) AS seller, hex0x(nft) AS nft,
     token_id::text AS token_id, start_price::text AS start_price, floor_price::text AS floor_price, start_time, end_time,
-    hex0x(high_bidder) AS high_bidder, high_bid::text AS high_bid, bid_count, created_block, closed_block";
+    hex0x(high_bidder) AS high_bidder, high_bid::text AS high_bid, bid_count, created_block, closed_block,
+    (CASE WHEN status <> 'open' THEN NULL
+          WHEN kind = 'fixed' THEN start_price
+          WHEN kind = 'dutch' AND now_time >= end_time THEN floor_price
+          WHEN kind = 'dutch' THEN start_price - div((start_price - floor_price) * (GREATEST(now_time, start_time) - start_time),
+                                                     end_time - start_time)
+     END)::text AS current_price,
+    now_time AS price_time";
+
+/// The chain time of the latest mirrored block, as `now_time` (the listing queries bind the chain as $1).
+const NOW: &str = "(SELECT COALESCE((SELECT timestamp FROM blocks WHERE chain = $1 ORDER BY number DESC LIMIT 1), 0)
+    AS now_time) now";
 
 async fn list(
     s: &AppState,
@@ -165,7 +181,7 @@ async fn list(
     let limit = params.limit()?;
     let before = params.id_cursor()?;
     let rows = sqlx::query_as::<_, ListingView>(&format!(
-        "SELECT {LISTING_COLUMNS} FROM listings
+        "SELECT {LISTING_COLUMNS} FROM listings, {NOW}
          WHERE chain = $1 AND status = ANY($2) AND kind = ANY($3) AND ($4::bytea IS NULL OR seller = $4)
                AND ($5::numeric IS NULL OR listing_id < $5::numeric)
          ORDER BY listing_id DESC LIMIT $6"
@@ -220,7 +236,7 @@ pub(crate) async fn auctions(
 pub(crate) async fn listing(State(s): State<AppState>, ApiPath(id): ApiPath) -> Result<Json<ListingView>, ApiError> {
     let id = parse_id(&id)?;
     let row = sqlx::query_as::<_, ListingView>(&format!(
-        "SELECT {LISTING_COLUMNS} FROM listings WHERE chain = $1 AND listing_id = $2::numeric LIMIT 1"
+        "SELECT {LISTING_COLUMNS} FROM listings, {NOW} WHERE chain = $1 AND listing_id = $2::numeric LIMIT 1"
     ))
     .bind(&s.chain)
     .bind(&id)

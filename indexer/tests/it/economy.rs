@@ -68,7 +68,7 @@ async fn scripted_economy_api_answers_equal_the_chain() {
     let fixed = house.nextListingId().call().await.unwrap();
     mined!(seller_house.createFixed(c.items, ids[1], Uint::from(50 * MRC)));
     let dutch = house.nextListingId().call().await.unwrap();
-    mined!(seller_house.createDutch(c.items, ids[2], Uint::from(100 * MRC), Uint::from(10 * MRC), 600));
+    mined!(seller_house.createDutch(c.items, ids[2], Uint::from(100 * MRC), Uint::from(10 * MRC), 3_600));
 
     // ---- bids and a purchase
     for wallet in [&alice, &bob] {
@@ -175,6 +175,23 @@ async fn scripted_economy_api_answers_equal_the_chain() {
     assert_eq!(status, 200, "{listing}");
     assert_eq!((listing["kind"].as_str(), listing["status"].as_str()), (Some("dutch"), Some("open")));
     assert_eq!(listing["seller"], lower(on_chain.seller));
+    // The Dutch price at the latest mirrored block equals the contract's answer at that block (blocks keep coming
+    // with interval mining: find the block the answer was computed at by its time, then check that on chain).
+    let price_time = listing["price_time"].as_i64().unwrap();
+    let (at,): (i64,) = sqlx::query_as("SELECT max(number) FROM blocks WHERE chain = $1 AND timestamp = $2")
+        .bind(&h.chain)
+        .bind(price_time)
+        .fetch_one(&h.pool)
+        .await
+        .unwrap();
+    let at = at as u64;
+    let header = owner.get_block_by_number(at.into()).await.unwrap().unwrap().header;
+    assert_eq!(header.timestamp as i64, price_time, "block {at} on chain has the time the price was computed at");
+    let price = house.currentPrice(dutch).block(at.into()).call().await.unwrap();
+    assert_eq!(u(&listing["current_price"]), price, "Dutch price at block {at}");
+    assert!(price < U256::from(on_chain.startPrice) && price > U256::from(on_chain.floorPrice), "mid-decay");
+    let (_, fixed_listing) = h.get(&format!("/v1/listings/{fixed}")).await;
+    assert!(fixed_listing["current_price"].is_null(), "a sold listing has no price");
     let (_, class_3) = h.get("/v1/items?class=3").await;
     let class_3: Vec<U256> = class_3["items"].as_array().unwrap().iter().map(|i| u(&i["token_id"])).collect();
     let mut want = Vec::new();
