@@ -109,6 +109,14 @@ pub struct Step {
     pub rolled_back: u64,
     /// The backfill range after this step, blocks.
     pub range: u64,
+    /// Nothing was committed but work remains (the range shrank, or the chain moved during the read): no pause.
+    pub again: bool,
+}
+
+impl Step {
+    fn again() -> Self {
+        Self { again: true, ..Self::default() }
+    }
 }
 
 /// The EVM indexer of one deployment.
@@ -176,12 +184,13 @@ impl Indexer {
         Ok(checkpoint)
     }
 
-    /// Backfills up to block `to` (at most the head), calling `progress` after every committed range.
+    /// Backfills up to block `to` (capped at the head when called), calling `progress` after every step.
     pub async fn backfill(&mut self, to: u64, mut progress: impl FnMut(u64, Step)) -> Result<(), IngestError> {
+        let to = to.min(self.head().await?);
         let mut failures = 0u32;
         loop {
             let checkpoint = self.checkpoint().await?;
-            if checkpoint.is_some_and(|c| c.number >= to) {
+            if checkpoint.map_or(self.deploy_block, |c| c.number + 1) > to {
                 return Ok(());
             }
             let result = match checkpoint {
@@ -214,7 +223,7 @@ impl Indexer {
                 return Ok(());
             }
             let worked = match self.follow_step().await {
-                Ok(step) => step.blocks > 0 || step.rolled_back > 0,
+                Ok(step) => step.blocks > 0 || step.rolled_back > 0 || step.again,
                 Err(IngestError::ReorgTooDeep { checkpoint, window }) => {
                     return Err(IngestError::ReorgTooDeep { checkpoint, window });
                 }
@@ -321,13 +330,13 @@ impl Indexer {
             Err(e) if self.range > 1 => {
                 self.range = (self.range / 2).max(1);
                 tracing::debug!(error = %e, range = self.range, "eth_getLogs failed; shrinking the range");
-                return Ok(Step::default());
+                return Ok(Step::again());
             }
             Err(e) => return Err(e.into()),
         };
         if logs.len() > self.config.max_logs && self.range > 1 {
             self.range = (self.range / 2).max(1);
-            return Ok(Step::default());
+            return Ok(Step::again());
         }
         let mut numbers: BTreeSet<u64> = logs.iter().filter_map(|l| l.block_number).collect();
         numbers.insert(to);
@@ -341,7 +350,7 @@ impl Indexer {
             .all(|log| log.block_number.and_then(|n| hashes.get(&n)).is_some_and(|h| Some(*h) == log.block_hash));
         if !consistent {
             tracing::debug!(from, to, "logs and headers disagree (reorg during the read); reading again");
-            return Ok(Step::default());
+            return Ok(Step::again());
         }
         let sparse = logs.len() < self.config.max_logs / 4;
         let batch = Batch { blocks, logs };
