@@ -100,6 +100,30 @@ async fn bad_input_on_every_endpoint_is_a_4xx_with_a_reason() {
         let response = http.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(response.status().as_u16(), 200, "GET {path}");
     }
+    // Every route is described in the OpenAPI document, with the error shape.
+    let openapi: Value = http.get(format!("{base}/openapi.json")).send().await.unwrap().json().await.unwrap();
+    for path in [
+        "/v1/accounts/{address}",
+        "/v1/accounts/{address}/items",
+        "/v1/items",
+        "/v1/items/{id}",
+        "/v1/items/{id}/history",
+        "/v1/listings",
+        "/v1/listings/{id}",
+        "/v1/auctions",
+        "/v1/bids",
+        "/v1/sales",
+        "/v1/proposals",
+        "/v1/proposals/{id}",
+        "/v1/proposals/{id}/votes",
+        "/v1/parameters",
+        "/v1/parameters/history",
+        "/healthz",
+        "/readyz",
+    ] {
+        assert!(openapi["paths"][path]["get"].is_object(), "{path} is not in /openapi.json");
+    }
+    assert!(openapi["components"]["schemas"]["ErrorBody"].is_object());
     let account: Value = http.get(format!("{base}/v1/accounts/{addr}")).send().await.unwrap().json().await.unwrap();
     assert_eq!((account["balance"].as_str(), account["items_owned"].as_i64()), (Some("0"), Some(0)), "{account}");
 }
