@@ -493,6 +493,11 @@ async fn apply(
         Event::ListingCancelled { id } => set_listing_status(tx, at, &c.auction_house, *id, "cancelled").await?,
         Event::AuctionUnsold { id } => set_listing_status(tx, at, &c.auction_house, *id, "unsold").await?,
         Event::SettlementFailed { id } => set_listing_status(tx, at, &c.auction_house, *id, "failed").await?,
+        Event::QuorumNumeratorUpdated { old, new } => {
+            let name = "quorumNumerator".to_owned();
+            let change = Event::ParameterChanged { name, old: *old, new: *new };
+            Box::pin(apply(tx, c, at, &change)).await?;
+        }
         Event::ParameterChanged { name, old, new } => {
             sqlx::query(
                 "INSERT INTO parameter_changes (chain, block_number, log_index, tx_hash, block_time, name, old_value, new_value)

@@ -6,9 +6,9 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
-/// A proposal. `state` is `queued`, `executed` or `canceled` once that happened; before, it follows the chain's
-/// latest block time: `pending` until `vote_start`, `active` until `vote_end`, then `ended` (whether it passed
-/// needs the quorum at the snapshot: a later slice).
+/// A proposal. `state` is `queued`, `executed` or `canceled` once that happened; before, it follows the latest
+/// mirrored block's time as the governor does: `pending` until `vote_start`, `active` until `vote_end`, then
+/// `succeeded` if the quorum is reached (for + abstain >= quorum) and for > against, else `defeated`.
 #[derive(Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ProposalView {
     /// Proposal id (decimal string).
@@ -35,6 +35,9 @@ pub struct ProposalView {
     pub voters: i32,
     /// See the type's description.
     pub state: String,
+    /// Votes needed (for + abstain): the quorum numerator in force at `vote_start` times the currency supply at
+    /// `vote_start` (both from mirrored events), over 100. Absent when the quorum numerator was never seen.
+    pub quorum: Option<String>,
     /// Timelock ETA once queued.
     pub eta: Option<i64>,
     /// Block of the proposal.
@@ -114,8 +117,22 @@ const PROPOSAL_COLUMNS: &str = "proposal_id::text AS proposal_id, hex0x(proposer
     vote_start, vote_end, votes_for::text AS votes_for, votes_against::text AS votes_against,
     votes_abstain::text AS votes_abstain, voters,
     COALESCE(outcome, CASE WHEN now_time <= vote_start THEN 'pending' WHEN now_time <= vote_end THEN 'active'
-                           ELSE 'ended' END) AS state,
-    eta, created_block, created_log";
+                           WHEN quorum IS NULL THEN 'ended'
+                           WHEN votes_for + votes_abstain >= quorum AND votes_for > votes_against THEN 'succeeded'
+                           ELSE 'defeated' END) AS state,
+    quorum::text AS quorum, eta, created_block, created_log";
+
+/// The quorum of proposal `p` at its snapshot: supply (mints minus burns up to `vote_start`) times the quorum
+/// numerator in force then, over 100 (OpenZeppelin's GovernorVotesQuorumFraction).
+const QUORUM: &str = "LATERAL (SELECT div(
+    (SELECT COALESCE(sum(CASE WHEN t.from_address = '\\x0000000000000000000000000000000000000000'::bytea
+                              THEN t.amount ELSE -t.amount END), 0)
+     FROM transfers t WHERE t.chain = p.chain AND t.asset = 'currency' AND t.block_time <= p.vote_start
+          AND (t.from_address = '\\x0000000000000000000000000000000000000000'::bytea
+               OR t.to_address = '\\x0000000000000000000000000000000000000000'::bytea))
+    * (SELECT q.new_value FROM parameter_changes q WHERE q.chain = p.chain AND q.name = 'quorumNumerator'
+          AND q.block_time <= p.vote_start ORDER BY q.block_number DESC, q.log_index DESC LIMIT 1),
+    100) AS quorum) qz";
 
 const NOW: &str = "(SELECT COALESCE(max(timestamp), 0) AS now_time FROM blocks WHERE chain = $1
     AND number = (SELECT max(number) FROM blocks WHERE chain = $1)) now";
@@ -129,7 +146,7 @@ pub(crate) async fn proposals(
     let limit = params.limit()?;
     let (block, log) = params.event_cursor()?;
     let rows = sqlx::query_as::<_, ProposalView>(&format!(
-        "SELECT {PROPOSAL_COLUMNS} FROM proposals, {NOW}
+        "SELECT {PROPOSAL_COLUMNS} FROM proposals p, {NOW}, {QUORUM}
          WHERE chain = $1 AND (created_block, created_log) < ($2, $3)
          ORDER BY created_block DESC, created_log DESC LIMIT $4"
     ))
@@ -147,7 +164,7 @@ pub(crate) async fn proposals(
 pub(crate) async fn proposal(State(s): State<AppState>, ApiPath(id): ApiPath) -> Result<Json<ProposalView>, ApiError> {
     let id = parse_id(&id)?;
     let row = sqlx::query_as::<_, ProposalView>(&format!(
-        "SELECT {PROPOSAL_COLUMNS} FROM proposals, {NOW} WHERE chain = $1 AND proposal_id = $2::numeric LIMIT 1"
+        "SELECT {PROPOSAL_COLUMNS} FROM proposals p, {NOW}, {QUORUM} WHERE chain = $1 AND proposal_id = $2::numeric LIMIT 1"
     ))
     .bind(&s.chain)
     .bind(&id)

@@ -84,6 +84,8 @@ pub enum Event {
     ProposalExecuted { id: U256 },
     /// Cancelled.
     ProposalCanceled { id: U256 },
+    /// The governor's quorum (percent of the supply at the snapshot) changed.
+    QuorumNumeratorUpdated { old: U256, new: U256 },
 }
 
 impl Event {
@@ -107,6 +109,7 @@ impl Event {
             Self::ProposalQueued { .. } => "ProposalQueued",
             Self::ProposalExecuted { .. } => "ProposalExecuted",
             Self::ProposalCanceled { .. } => "ProposalCanceled",
+            Self::QuorumNumeratorUpdated { .. } => "QuorumNumeratorUpdated",
         }
     }
 }
@@ -271,6 +274,10 @@ fn decode_governor(inner: &alloy::primitives::Log, topic0: B256) -> Option<Event
         }
         G::ProposalExecuted::SIGNATURE_HASH => {
             Event::ProposalExecuted { id: G::ProposalExecuted::decode_log(inner).ok()?.proposalId }
+        }
+        G::QuorumNumeratorUpdated::SIGNATURE_HASH => {
+            let e = G::QuorumNumeratorUpdated::decode_log(inner).ok()?;
+            Event::QuorumNumeratorUpdated { old: e.oldQuorumNumerator, new: e.newQuorumNumerator }
         }
         G::ProposalCanceled::SIGNATURE_HASH => {
             Event::ProposalCanceled { id: G::ProposalCanceled::decode_log(inner).ok()?.proposalId }

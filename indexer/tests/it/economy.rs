@@ -246,7 +246,9 @@ async fn scripted_economy_api_answers_equal_the_chain() {
     assert!(tally.forVotes > U256::ZERO && tally.againstVotes > U256::ZERO && tally.abstainVotes > U256::ZERO);
     let state = governor.state(proposal).call().await.unwrap();
     assert!(matches!(state, 3 | 4), "voting is over on chain (state {state})");
-    assert_eq!(p["state"], "ended");
+    assert_eq!(p["state"], if state == 4 { "succeeded" } else { "defeated" }, "chain state {state}");
+    let snapshot = governor.proposalSnapshot(proposal).call().await.unwrap();
+    assert_eq!(u(&p["quorum"]), governor.quorum(snapshot).call().await.unwrap(), "quorum at the snapshot");
     let (_, votes) = h.get(&format!("/v1/proposals/{proposal}/votes")).await;
     let votes = votes["items"].as_array().unwrap();
     assert_eq!(votes.len(), 3);
