@@ -1,0 +1,4 @@
+//! The EVM side: decoding the suite's logs ([`decode`]) and reading the chain ([`source`]).
+
+pub mod decode;
+pub mod source;

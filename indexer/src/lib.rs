@@ -1,0 +1,41 @@
+//! The Mercato indexer: the EVM suite mirrored into Postgres, reorg-safe and idempotent, served over REST.
+//!
+//! Layout (one concern per module): `evm` (decoding the suite's logs with the typed bindings; reading the chain),
+//! `ingest` (adaptive backfill, live following, reorg detection), `store` (the one transaction per batch that writes
+//! raw events, derived rows and the checkpoint; rollback through the undo log), `api` (axum routes, OpenAPI),
+//! `error` (JSON errors with machine-readable reasons), `db` (pool and migrations), `config` (flags and
+//! environment). The schema and the reorg design are in `indexer/README.md`.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod evm;
+pub mod ingest;
+pub mod store;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::sync::OnceLock;
+
+/// The process-wide Prometheus recorder (installed once; later calls share it).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (an embedding process): then ours only renders ours.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// Serves the API on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: api::AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, api::router(state)).with_graceful_shutdown(shutdown).await
+}

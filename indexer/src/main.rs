@@ -1,0 +1,111 @@
+//! `mercato-indexer`: `serve` (follow the chain and serve the API) or `backfill` (with a progress bar).
+
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use mercato_indexer::config::{Cli, Command, Common};
+use mercato_indexer::evm::source::EvmSource;
+use mercato_indexer::ingest::Indexer;
+use mercato_indexer::{api, db};
+use mercato_manifest::Manifest;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("mercato-indexer: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn indexer(common: &Common, connections: u32) -> Result<(Indexer, sqlx::PgPool), String> {
+    let manifest = Manifest::load(&common.manifest).map_err(|e| e.to_string())?;
+    let evm = manifest.require_evm(&common.manifest).map_err(|e| e.to_string())?;
+    let rpc_url = common.evm_rpc_url.clone().unwrap_or_else(|| evm.rpc_url.clone());
+    let config = common.ingest();
+    tracing::info!(
+        database = %common.masked_database_url(), manifest = %common.manifest.display(), %rpc_url,
+        chain_id = evm.chain_id, deploy_block = evm.deploy_block, ?config, "effective configuration"
+    );
+    let pool = db::connect(&common.database_url, connections).await.map_err(|e| format!("database: {e}"))?;
+    let addresses = evm.contracts.named().iter().map(|(_, a)| *a).collect();
+    let source = EvmSource::connect(&rpc_url, addresses)?;
+    Ok((Indexer::new(pool.clone(), source, evm.chain_id, evm.contracts, evm.deploy_block, config), pool))
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Backfill(args) => {
+            let (mut indexer, _pool) = indexer(&args.common, 4).await?;
+            let head = indexer.head().await.map_err(|e| e.to_string())?;
+            let to = args.to.unwrap_or(head).min(head);
+            let start = indexer.checkpoint().await.map_err(|e| e.to_string())?.map_or(0, |c| c.number);
+            let bar = ProgressBar::new(to.saturating_sub(start));
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} blocks  {msg}  ETA {eta}")
+                    .map_err(|e| e.to_string())?,
+            );
+            let started = Instant::now();
+            let mut events = 0u64;
+            indexer
+                .backfill(to, |at, step| {
+                    events += step.events;
+                    let rate = events as f64 / started.elapsed().as_secs_f64().max(1e-3);
+                    bar.set_position(at.saturating_sub(start));
+                    bar.set_message(format!("{events} events, {rate:.0} events/s"));
+                })
+                .await
+                .map_err(|e| e.to_string())?;
+            bar.finish();
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "backfilled to block {to}: {events} events in {seconds:.2} s ({:.0} events/s)",
+                events as f64 / seconds.max(1e-3)
+            );
+            Ok(())
+        }
+        Command::Serve(args) => {
+            let (indexer, pool) = indexer(&args.common, 16).await?;
+            let listener = tokio::net::TcpListener::bind(args.listen)
+                .await
+                .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+            let address = listener.local_addr().map_err(|e| e.to_string())?;
+            let state = api::AppState {
+                pool,
+                chain: indexer.chain().to_owned(),
+                status: Some(indexer.status()),
+                max_lag: args.max_lag,
+                metrics: mercato_indexer::metrics_handle(),
+            };
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let mut ingest = tokio::spawn(indexer.follow(stopped));
+            println!("indexer listening on http://{address}");
+            let mut server = tokio::spawn(mercato_indexer::serve(listener, state, async {
+                let _ = tokio::signal::ctrl_c().await;
+            }));
+            // Whichever ends first ends the process: a server without ingest would serve a stale mirror.
+            tokio::select! {
+                served = &mut server => {
+                    let _ = stop.send(true);
+                    let _ = ingest.await;
+                    served.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
+                }
+                ingested = &mut ingest => {
+                    server.abort();
+                    match ingested {
+                        Ok(Ok(())) => Ok(()),
+                        Ok(Err(e)) => Err(format!("ingest stopped: {e}")),
+                        Err(e) => Err(format!("ingest task failed: {e}")),
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests of the indexer, in one binary: real Postgres clusters (mercato-postgres), anvil with the suite
+//! deployed by the real deploy script (mercato-e2e), the indexer in-process or as its binary.
+
+mod api_errors;
+mod cli;
+mod common;
+mod crash;
+mod economy;
+mod ranges;
+mod reorg;
+mod rollback;
