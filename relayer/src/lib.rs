@@ -16,22 +16,7 @@ pub mod ratelimit;
 pub mod requests;
 pub mod solana;
 
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use std::sync::OnceLock;
-
-/// The process-wide Prometheus recorder (installed once; later calls share it).
-pub fn metrics_handle() -> PrometheusHandle {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    HANDLE
-        .get_or_init(|| {
-            let recorder = PrometheusBuilder::new().build_recorder();
-            let handle = recorder.handle();
-            // Another recorder may already be installed (an embedding process): then ours only renders ours.
-            let _ = metrics::set_global_recorder(recorder);
-            handle
-        })
-        .clone()
-}
+pub use mercato_telemetry::metrics_handle;
 
 /// Serves the API on `listener` until `shutdown` resolves.
 pub async fn serve(
