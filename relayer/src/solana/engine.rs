@@ -184,11 +184,6 @@ impl SolanaEngine {
         self.config.budgets
     }
 
-    /// The RPC client.
-    pub fn rpc(&self) -> &RpcClient {
-        &self.rpc
-    }
-
     fn check(&self, message: &Message) -> Result<Checked, ApiError> {
         policy::check(message, &self.fee_payer(), &self.allowlist, self.config.limits)
     }
