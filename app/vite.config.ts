@@ -1,5 +1,6 @@
 // The app is served same-origin with everything it talks to, so no service needs CORS:
 //   /api/*                      -> the relayer (MERCATO_RELAYER_URL)
+//   /indexer/*                  -> the indexer's REST API (MERCATO_INDEXER_URL)
 //   /rpc                        -> the EVM JSON-RPC node (MERCATO_EVM_RPC_URL)
 //   /config/manifest.json       -> the deployment manifest (MERCATO_MANIFEST), read on every request so a restarted
 //                                  stack needs no rebuild of the app
@@ -11,12 +12,14 @@ import { defineConfig } from 'vite'
 
 const relayerUrl = process.env.MERCATO_RELAYER_URL ?? 'http://127.0.0.1:8787'
 const rpcUrl = process.env.MERCATO_EVM_RPC_URL ?? 'http://127.0.0.1:8545'
+const indexerUrl = process.env.MERCATO_INDEXER_URL ?? 'http://127.0.0.1:8788'
 const manifestPath = resolve(process.env.MERCATO_MANIFEST ?? resolve(import.meta.dirname, '../deployments/localnet.json'))
 
 // xfwd: the relayer sees this server as the client; X-Forwarded-For carries the person's address (the relayer's
 // per-IP sign-in limit does not read it yet: see the README).
 const proxy: Record<string, ProxyOptions> = {
   '/api': { target: relayerUrl, changeOrigin: true, xfwd: true, rewrite: (path) => path.replace(/^\/api/, '') },
+  '/indexer': { target: indexerUrl, changeOrigin: true, rewrite: (path) => path.replace(/^\/indexer/, '') },
   '/rpc': { target: rpcUrl, changeOrigin: true, rewrite: () => '/' },
 }
 

@@ -5,6 +5,11 @@ import { Account } from './pages/Account'
 import { Dao } from './pages/Dao'
 import { Market } from './pages/Market'
 import { SignIn } from './pages/SignIn'
+import { Browse } from './pages/Browse'
+import { Economy } from './pages/Economy'
+import { Inventory } from './pages/Inventory'
+import { ListingPage } from './pages/ListingPage'
+import { Prices } from './pages/Prices'
 import { useApp } from './session/AppContext'
 
 export function App() {
@@ -32,6 +37,11 @@ export function App() {
         ) : (
           {
             market: <Market />,
+            listings: <Browse />,
+            listing: <ListingPage />,
+            inventory: <Inventory />,
+            prices: <Prices />,
+            economy: <Economy />,
             dao: <Dao />,
             account: <Account />,
             signin: <SignIn />,

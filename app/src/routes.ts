@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 
 /** Pages, addressed by the URL hash (#/market) so any static server can host the build. */
-export const ROUTES = ['market', 'dao', 'account', 'signin'] as const
+export const ROUTES = ['market', 'listings', 'listing', 'inventory', 'prices', 'economy', 'dao', 'account', 'signin'] as const
 export type Route = (typeof ROUTES)[number]
 
 function parse(hash: string): Route {
@@ -21,4 +21,9 @@ export function useRoute(): Route {
 
 export function navigate(route: Route) {
   window.location.hash = `#/${route}`
+}
+
+/** The part after the page name (#/listing/12 -> "12"), for pages about one thing. */
+export function routeParam(): string {
+  return window.location.hash.replace(/^#\/?/, '').split(/[?]/)[0].split('/')[1] ?? ''
 }

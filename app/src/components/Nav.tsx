@@ -5,6 +5,10 @@ import type { Route } from '../routes'
 
 const LINKS: { route: Route; label: string }[] = [
   { route: 'market', label: 'Market' },
+  { route: 'listings', label: 'Browse' },
+  { route: 'inventory', label: 'Inventory' },
+  { route: 'prices', label: 'Prices' },
+  { route: 'economy', label: 'Economy' },
   { route: 'dao', label: 'DAO' },
   { route: 'account', label: 'Account' },
 ]

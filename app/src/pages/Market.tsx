@@ -133,7 +133,7 @@ function ListingCard({ listing, closed, now }: { listing: Listing; closed: boole
   )
 }
 
-type Gasless = ReturnType<typeof useGasless>
+export type Gasless = ReturnType<typeof useGasless>
 
 function ListingAction({ listing, ended, gasless }: { listing: Listing; ended: boolean; gasless: Gasless }) {
   const { actor } = useApp()
@@ -168,7 +168,7 @@ function useMarketSteps() {
   }
 }
 
-function BidForm({ listing, gasless }: { listing: Listing; gasless: Gasless }) {
+export function BidForm({ listing, gasless }: { listing: Listing; gasless: Gasless }) {
   const { deployment } = useApp()
   // The field follows the minimum bid (others bid too) until the person types their own amount.
   const [typed, setTyped] = useState<string>()
@@ -221,7 +221,7 @@ function BidForm({ listing, gasless }: { listing: Listing; gasless: Gasless }) {
   )
 }
 
-function BuyAction({ listing, gasless }: { listing: Listing; gasless: Gasless }) {
+export function BuyAction({ listing, gasless }: { listing: Listing; gasless: Gasless }) {
   const { deployment } = useApp()
   const { busy, start } = gasless
   const approveIfNeeded = useMarketSteps()
@@ -242,7 +242,7 @@ function BuyAction({ listing, gasless }: { listing: Listing; gasless: Gasless })
   )
 }
 
-function SettleAction({ listing, gasless }: { listing: Listing; gasless: Gasless }) {
+export function SettleAction({ listing, gasless }: { listing: Listing; gasless: Gasless }) {
   const { deployment } = useApp()
   const { busy, start } = gasless
   const settle = () =>

@@ -1,0 +1,47 @@
+import { useEffect, useRef } from 'react'
+import { CandlestickSeries, ColorType, createChart, HistogramSeries, LineSeries, type UTCTimestamp } from 'lightweight-charts'
+
+export interface CandlePoint {
+  time: number
+  open: number
+  high: number
+  low: number
+  close: number
+  volume: number
+}
+
+const base = {
+  layout: { background: { type: ColorType.Solid, color: '#ffffff' }, textColor: '#1b1f24' },
+  autoSize: true,
+  timeScale: { timeVisible: true },
+}
+
+/** Candles with volume below (lightweight-charts); `label` names it for screen readers. */
+export function CandleChart({ data, label }: { data: CandlePoint[]; label: string }) {
+  const box = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (!box.current) return
+    const chart = createChart(box.current, base)
+    const candles = chart.addSeries(CandlestickSeries, {})
+    candles.setData(data.map((d) => ({ time: d.time as UTCTimestamp, open: d.open, high: d.high, low: d.low, close: d.close })))
+    const volume = chart.addSeries(HistogramSeries, { priceScaleId: 'volume', color: '#9db7ff' })
+    chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } })
+    volume.setData(data.map((d) => ({ time: d.time as UTCTimestamp, value: d.volume })))
+    chart.timeScale().fitContent()
+    return () => chart.remove()
+  }, [data])
+  return <div className="chart" ref={box} role="img" aria-label={label} data-testid="candle-chart" />
+}
+
+/** One metric over time as a line. */
+export function LineChart({ data, label }: { data: { time: number; value: number }[]; label: string }) {
+  const box = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (!box.current) return
+    const chart = createChart(box.current, { ...base, timeScale: { timeVisible: false } })
+    chart.addSeries(LineSeries, { color: '#0b5fff' }).setData(data.map((d) => ({ time: d.time as UTCTimestamp, value: d.value })))
+    chart.timeScale().fitContent()
+    return () => chart.remove()
+  }, [data])
+  return <div className="chart small" ref={box} role="img" aria-label={label} />
+}
