@@ -10,6 +10,7 @@ import { Economy } from './pages/Economy'
 import { Inventory } from './pages/Inventory'
 import { ListingPage } from './pages/ListingPage'
 import { Prices } from './pages/Prices'
+import { InFlight } from './components/InFlight'
 import { useApp } from './session/AppContext'
 
 export function App() {
@@ -32,6 +33,7 @@ export function App() {
       </a>
       <Nav current={route} />
       <main id="main" tabIndex={-1} ref={main}>
+        <InFlight />
         {restoring ? (
           <p aria-busy="true">Restoring your session…</p>
         ) : (

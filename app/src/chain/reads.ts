@@ -169,6 +169,8 @@ export interface Proposal {
   quorum: bigint
   /** Whether the signed-in account voted (undefined when nobody is signed in). */
   hasVoted?: boolean
+  /** The calls it makes when executed (queue and execute need them again). */
+  actions: { targets: readonly Address[]; values: readonly bigint[]; calldatas: readonly `0x${string}`[] }
 }
 
 export interface Governance {
@@ -222,6 +224,7 @@ export async function readGovernance(
         abstain,
         quorum,
         hasVoted,
+        actions: { targets: log.args.targets ?? [], values: log.args.values ?? [], calldatas: log.args.calldatas ?? [] },
       }
     }),
   )

@@ -10,6 +10,7 @@ import { explain } from '../gasless/explain'
 import { useGasless } from '../gasless/useGasless'
 import { actorAddress } from '../session/actor'
 import { useApp } from '../session/AppContext'
+import { DelegateForm, Lifecycle, ParameterPanel, ProposeForm } from '../components/Governance'
 
 export function Dao() {
   const { client, deployment, actor } = useApp()
@@ -29,6 +30,11 @@ export function Dao() {
         MRC holders decide the economy&apos;s parameters. Your voting power is the MRC you hold (or that is delegated to
         you) when a proposal opens. Voting costs you no gas.
       </p>
+      <div className="columns">
+        <ParameterPanel />
+        <DelegateForm />
+      </div>
+      <ProposeForm />
       {governance.error && <ErrorNotice error={explain(governance.error)} />}
       {governance.data && governance.data.proposals.length === 0 && <p>No proposals yet.</p>}
       {governance.data && now !== undefined && (
@@ -88,6 +94,7 @@ function ProposalCard({ proposal: p, now }: { proposal: Proposal; now: bigint })
       <Tally label="Against" value={p.against} total={total} />
       <Tally label="Abstain" value={p.abstain} total={total} />
       <VoteAction proposal={p} />
+      <Lifecycle proposal={p} />
     </li>
   )
 }

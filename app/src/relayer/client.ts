@@ -40,5 +40,8 @@ export const relayer = {
   /** A forward request the user's wallet signed. */
   evmForward: (idempotencyKey: string, request: SignedForwardRequest) =>
     call<RequestView>('POST', '/v1/evm/forward', { idempotencyKey, body: request }),
+  /** The session's requests, newest first (GET /v1/requests). */
+  requests: (token: string, limit = 20) =>
+    call<{ requests: RequestView[]; next_before: number | null }>('GET', `/v1/requests?limit=${limit}`, { token }),
   request: (id: number, token?: string) => call<RequestView>('GET', `/v1/requests/${id}`, { token }),
 }
