@@ -1,6 +1,7 @@
 // The local stack for the browser tests, started the way `./mercato stack` starts it: anvil with interval mining
 // (--block-time 1), the deploy script with MERCATO_GOV_FAST=1 (writes deployments/<network>.json), a throwaway
-// Postgres cluster, the relayer binary with anvil's development accounts 6-9 as EVM senders, and the app built and
+// Postgres cluster, the relayer binary with anvil's development accounts 6-9 as EVM senders, the indexer binary (its
+// own database), and the app built and
 // served by `vite preview` (same-origin /api, /rpc and /config/manifest.json, as in production).
 //
 // Prerequisites (the README's "Tests" section): ./mercato setup (Foundry from npm, Postgres), the relayer binary
@@ -135,6 +136,10 @@ export async function startStack() {
     process.env.MERCATO_RELAYER_BIN ?? join(targetDir, 'debug', 'mercato-relayer'),
     'build it with `cargo build -p mercato-relayer` or set MERCATO_RELAYER_BIN',
   )
+  const indexerBin = require(
+    process.env.MERCATO_INDEXER_BIN ?? join(targetDir, 'debug', 'mercato-indexer'),
+    'build it with `cargo build -p mercato-indexer` or set MERCATO_INDEXER_BIN',
+  )
   const pgBin = ['17', '16', '15'].map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => existsSync(join(d, 'initdb')))
   if (!pgBin) throw new Error('Postgres server binaries are missing: run ./mercato setup (apt-get install postgresql)')
 
@@ -208,6 +213,7 @@ export async function startStack() {
       run(...asPostgres([join(pgBin, 'pg_ctl'), '-D', join(pgDir, 'data'), '-m', 'immediate', '-w', 'stop']))
     })
     run('psql', ['-q', `postgres://postgres@127.0.0.1:${pgPort}/postgres`, '-c', 'CREATE DATABASE relayer'])
+    run('psql', ['-q', `postgres://postgres@127.0.0.1:${pgPort}/postgres`, '-c', 'CREATE DATABASE indexer'])
 
     // ---- the relayer (EVM only: the Solana slice comes later)
     const relayerPort = await freePort()
@@ -232,9 +238,30 @@ export async function startStack() {
     )
     stops.push(() => stopProcess(relayerChild))
 
+    // ---- the indexer (its own database), following anvil from the deploy block
+    const indexerPort = await freePort()
+    const indexerUrl = `http://127.0.0.1:${indexerPort}`
+    log(`indexer on ${indexerUrl} (${indexerBin})`)
+    const indexerChild = await startProcess(
+      'the indexer',
+      indexerBin,
+      ['serve', '--listen', `127.0.0.1:${indexerPort}`, '--manifest', manifestPath, '--poll-ms', '200'],
+      {
+        env: {
+          MERCATO_INDEXER_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/indexer`,
+          RUST_LOG: process.env.RUST_LOG ?? 'warn',
+        },
+        logFile: join(artifacts, 'indexer.log'),
+        seconds: 60,
+        ready: (output) => output.includes('listening on'),
+      },
+    )
+    stops.push(() => stopProcess(indexerChild))
+
     // ---- the app: ABIs from the artifacts the deploy just compiled, type check, build, serve
     process.env.MERCATO_RELAYER_URL = relayerUrl
     process.env.MERCATO_EVM_RPC_URL = rpcUrl
+    process.env.MERCATO_INDEXER_URL = indexerUrl
     process.env.MERCATO_MANIFEST = manifestPath
     run(process.execPath, [join(APP, 'scripts', 'gen-abis.mjs')], { cwd: APP })
     const { build, preview } = await import('vite')
@@ -246,7 +273,7 @@ export async function startStack() {
     const appUrl = `http://127.0.0.1:${appPort}`
     log(`app on ${appUrl}`)
 
-    return { rpcUrl, relayerUrl, appUrl, manifest, manifestPath, artifacts, work, stop }
+    return { rpcUrl, relayerUrl, indexerUrl, appUrl, manifest, manifestPath, artifacts, work, stop }
   } catch (error) {
     await stop()
     throw error

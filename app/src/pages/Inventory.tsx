@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useMemo, useRef, useState, type FormEvent } from 'react'
 import { encodeFunctionData } from 'viem'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TxProgress } from '../components/TxProgress'
@@ -21,16 +21,27 @@ export function Inventory() {
 
 function InventoryOf({ address }: { address: string }) {
   const items = useChainData(() => indexer.accountItems(address), [address], 5_000)
+  // Items that left while the page was open (just listed, say) keep their card, marked, so the progress of what
+  // the person just did stays on screen.
+  const seen = useRef(new Map<string, IndexedItem>())
+  const shown = useMemo(() => {
+    const held = items.data?.items ?? []
+    const heldIds = new Set(held.map((i) => i.token_id))
+    for (const i of held) seen.current.set(i.token_id, i)
+    return [...seen.current.values()]
+      .map((item) => ({ item, gone: !heldIds.has(item.token_id) }))
+      .sort((a, b) => Number(BigInt(a.item.token_id) - BigInt(b.item.token_id)))
+  }, [items.data])
   return (
     <section className="page" aria-labelledby="inventory-title">
       <h1 id="inventory-title">Inventory</h1>
       <p className="hint">Your items as the indexer has them (a block or two behind the chain), with every transfer and sale.</p>
       {items.error && <ErrorNotice error={explainIndexer(items.error, 'Your items could not be loaded')} />}
-      {items.data && items.data.items.length === 0 && <p data-testid="no-inventory">You hold no items yet.</p>}
-      {items.data && items.data.items.length > 0 && (
+      {items.data && shown.length === 0 && <p data-testid="no-inventory">You hold no items yet.</p>}
+      {shown.length > 0 && (
         <ul className="listings" data-testid="inventory">
-          {items.data.items.map((item) => (
-            <ItemCard key={item.token_id} item={item} />
+          {shown.map(({ item, gone }) => (
+            <ItemCard key={item.token_id} item={item} gone={gone} />
           ))}
         </ul>
       )}
@@ -39,12 +50,19 @@ function InventoryOf({ address }: { address: string }) {
   )
 }
 
-function ItemCard({ item }: { item: IndexedItem }) {
+function ItemCard({ item, gone }: { item: IndexedItem; gone: boolean }) {
   const [open, setOpen] = useState(false)
   const history = useChainData(() => (open ? indexer.itemHistory(item.token_id) : Promise.resolve(undefined)), [open, item.token_id])
   return (
     <li className="card" data-testid={`inventory-item-${item.token_id}`}>
-      <h2>Item #{item.token_id}</h2>
+      <h2>
+        Item #{item.token_id}{' '}
+        {gone && (
+          <span className="tag state-closed" data-testid="gone">
+            no longer yours (listed or sold)
+          </span>
+        )}
+      </h2>
       <p className="hint">
         class {item.class ?? '?'} · {item.rarity !== null ? (RARITIES[item.rarity] ?? item.rarity) : '?'} · power {item.power ?? '?'}
       </p>
@@ -62,7 +80,7 @@ function ItemCard({ item }: { item: IndexedItem }) {
           ))}
         </ol>
       )}
-      <ListForm tokenId={BigInt(item.token_id)} />
+      <ListForm tokenId={BigInt(item.token_id)} gone={gone} />
     </li>
   )
 }
@@ -70,7 +88,7 @@ function ItemCard({ item }: { item: IndexedItem }) {
 type Kind = 'English' | 'Dutch' | 'Fixed'
 
 /** Lists the item: approval of the auction house first when it has none, then the listing; gasless either way. */
-function ListForm({ tokenId }: { tokenId: bigint }) {
+function ListForm({ tokenId, gone }: { tokenId: bigint; gone: boolean }) {
   const { actor, client, deployment } = useApp()
   const { steps, busy, start } = useGasless()
   const [kind, setKind] = useState<Kind>('Fixed')
@@ -109,8 +127,9 @@ function ListForm({ tokenId }: { tokenId: bigint }) {
     })
   }
 
+  if (gone && steps.length === 0) return null
   return (
-    <details className="list-form">
+    <details className="list-form" open={gone || undefined}>
       <summary>List this item</summary>
       <form onSubmit={submit} aria-describedby={invalid ? `${id}-invalid` : undefined}>
         <fieldset className="segmented" aria-label="Kind of listing">
