@@ -25,6 +25,8 @@ type Parameter = keyof typeof PARAMETERS
 
 const show = (name: string, value: string | number | bigint) => {
   const p = PARAMETERS[name as Parameter]
+  if (name === 'treasury' || name === 'emissionRecipient') return shortAddress(`0x${BigInt(value).toString(16).padStart(40, '0')}`)
+  if (name === 'emissionRate') return `${formatMrc(BigInt(value))} per second`
   if (!p) return String(value)
   return p.unit === 'bps' ? `${Number(value) / 100}% (${value} bps)` : `${value} s`
 }
