@@ -13,32 +13,41 @@ export function InFlight() {
   const [pending, setPending] = useState<RequestView[]>([])
   const [done, setDone] = useState<RequestView[]>([])
   useEffect(() => {
-    if (!token) return setPending([])
+    setPending([])
+    setDone([])
+    if (!token) return
     let live = true
-    let seen = new Set<number>()
+    // Only what was on its way when the page loaded (or the person signed in): actions started on this page show
+    // their own progress where they were started.
+    let tracked: Set<number> | undefined
+    let timer: ReturnType<typeof setTimeout> | undefined
     const poll = async () => {
       const page = await relayer.requests(token).catch(() => undefined)
-      if (!live || !page) return
-      const open = page.requests.filter((r) => !isFinal(r))
-      const finished = page.requests.filter((r) => isFinal(r) && seen.has(r.id))
-      if (finished.length) {
-        setDone(finished)
-        chainChanged()
+      if (!live) return
+      if (page) {
+        if (!tracked) tracked = new Set(page.requests.filter((r) => !isFinal(r)).map((r) => r.id))
+        const mine = page.requests.filter((r) => tracked!.has(r.id))
+        const finished = mine.filter(isFinal)
+        if (finished.length) {
+          setDone((d) => [...d, ...finished])
+          for (const r of finished) tracked.delete(r.id)
+          chainChanged()
+        }
+        setPending(mine.filter((r) => !isFinal(r)))
+        if (tracked.size === 0) return
       }
-      seen = new Set(open.map((r) => r.id))
-      setPending(open)
+      timer = setTimeout(() => void poll(), 2_000)
     }
     void poll()
-    const timer = setInterval(() => void poll(), 3_000)
     return () => {
       live = false
-      clearInterval(timer)
+      clearTimeout(timer)
     }
   }, [token, chainChanged])
   if (pending.length === 0 && done.length === 0) return null
   return (
     <div className="notice" role="status" data-testid="in-flight">
-      {pending.length > 0 && <p>Your requests on their way: {pending.map((r) => `#${r.id} ${r.status}`).join(', ')}.</p>}
+      {pending.length > 0 && <p>Still on their way from before: {pending.map((r) => `#${r.id} ${r.status}`).join(', ')}.</p>}
       {done.map((r) => (
         <p key={r.id}>
           Request #{r.id} {r.status === 'confirmed' ? `confirmed in block ${r.block}` : `failed: ${r.error ?? ''}`}.
