@@ -266,9 +266,11 @@ export async function startStack() {
     run(process.execPath, [join(APP, 'scripts', 'gen-abis.mjs')], { cwd: APP })
     const { build, preview } = await import('vite')
     log('building the app (vite build)')
-    await build({ root: APP, logLevel: 'warn', build: { sourcemap: false } })
+    // Each stack builds into its own folder: the test files may run at the same time.
+    const outDir = join(work, 'dist')
+    await build({ root: APP, logLevel: 'warn', build: { sourcemap: false, outDir, emptyOutDir: true } })
     const appPort = await freePort()
-    const server = await preview({ root: APP, logLevel: 'warn', preview: { port: appPort, strictPort: true } })
+    const server = await preview({ root: APP, logLevel: 'warn', build: { outDir }, preview: { port: appPort, strictPort: true } })
     stops.push(() => new Promise((done) => server.httpServer.close(() => done())))
     const appUrl = `http://127.0.0.1:${appPort}`
     log(`app on ${appUrl}`)

@@ -1,6 +1,12 @@
 // Generates src/generated/abis.ts from the forge artifacts (contracts/out or contracts/out-deploy), so the app never
 // carries a hand-written ABI. Runs before every build, dev server and type check (package.json "gen").
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+
+// Written to a temporary file and renamed: a build or test running at the same time never reads half a file.
+const writeAtomically = (file, text) => {
+  writeFileSync(`${file}.${process.pid}.tmp`, text)
+  renameSync(`${file}.${process.pid}.tmp`, file)
+}
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -50,7 +56,7 @@ for (const [name, constant] of Object.entries(wanted)) {
 }
 const target = resolve(here, '../src/generated/abis.ts')
 mkdirSync(dirname(target), { recursive: true })
-writeFileSync(target, out)
+writeAtomically(target, out)
 // The same ABIs as JSON, for the end-to-end tests' own chain reads (plain Node, no TypeScript).
-writeFileSync(resolve(here, '../src/generated/abis.json'), JSON.stringify(abis))
+writeAtomically(resolve(here, '../src/generated/abis.json'), JSON.stringify(abis))
 console.log(`gen-abis: wrote ${Object.keys(wanted).length} ABIs to src/generated/abis.ts`)
