@@ -138,6 +138,14 @@ test('a custodial user with zero ETH wins an English auction: outbid by a wallet
   assert.equal(alice.signed.length, 1)
   assert.equal((await read(c.auctionHouse, auctionHouseAbi, 'listing', [id])).highBidder, alice.address)
   await screenshot(phone, stack.artifacts, 'listing-wallet-phone')
+  // A phone-sized screen never scrolls sideways (every page the phone visits here).
+  for (const hash of ['#/listing/' + id, '#/listings', '#/inventory', '#/dao']) {
+    await phone.goto(`${stack.appUrl}/${hash}`)
+    await phone.locator('h1').first().waitFor()
+    await phone.waitForTimeout(500)
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth)
+    assert.ok(width <= 390, `${hash} is ${width} px wide on a 390 px screen`)
+  }
   await phone.context().close()
 
   // Inside the last minute: hugo's next bid pushes the end to now + the anti-snipe buffer (5 min).
