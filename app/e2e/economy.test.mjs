@@ -125,6 +125,7 @@ test('a custodial user with zero ETH wins an English auction: outbid by a wallet
   let steps = await finishedSteps(live, 2)
   assert.deepEqual(steps.statuses, ['confirmed', 'confirmed'], steps.texts.join('\n---\n'))
   assert.equal((await read(c.auctionHouse, auctionHouseAbi, 'listing', [id])).highBidder, hugo)
+  await eventually(() => live.getByTestId('high-bid').textContent(), (t) => t === '60 MRC by you', { what: 'high bid shown' })
 
   // The wallet user (alice, phone-sized screen) outbids with 70 MRC: one signed ForwardRequest (she approved before).
   const phone = await newPage(browser, { viewport: { width: 390, height: 844 } })
@@ -137,6 +138,7 @@ test('a custodial user with zero ETH wins an English auction: outbid by a wallet
   assert.deepEqual(steps.statuses, ['confirmed'], steps.texts.join('\n'))
   assert.equal(alice.signed.length, 1)
   assert.equal((await read(c.auctionHouse, auctionHouseAbi, 'listing', [id])).highBidder, alice.address)
+  await eventually(() => phoneLive.getByTestId('high-bid').textContent(), (t) => t === '70 MRC by you', { what: 'high bid shown' })
   await screenshot(phone, stack.artifacts, 'listing-wallet-phone')
   // A phone-sized screen never scrolls sideways (every page the phone visits here).
   for (const hash of ['#/listing/' + id, '#/listings', '#/inventory', '#/dao']) {
