@@ -1,9 +1,10 @@
 -- Wash-trade flags (Dune nft.wash_trades rules), written at ingest in the same transaction as the batch.
--- A sale can carry several rules. `block_number` is the block whose ingest raised the flag (a later sale can flag
--- an earlier one: A→B then B→A flags both), so a rollback above N deletes exactly the flags that blocks > N raised.
+-- A sale can carry several rules. `block_number` is the block of the sale that raised the flag (a later sale can
+-- flag an earlier one: A→B then B→A flags both, with B→A's block), so a rollback above N deletes exactly the flags
+-- whose cause is rolled back.
 CREATE TABLE wash_trades (
     chain        TEXT NOT NULL,
-    block_number BIGINT NOT NULL,                  -- the block whose ingest raised the flag (rollback key)
+    block_number BIGINT NOT NULL,                  -- block of the sale that raised the flag (rollback key)
     sale_block   BIGINT NOT NULL,                  -- the flagged sale: sales (chain, block_number, log_index)
     sale_log     BIGINT NOT NULL,
     rule         TEXT NOT NULL CHECK (rule IN ('self_trade', 'back_and_forth', 'repeat_buyer', 'common_funder')),

@@ -20,7 +20,8 @@ use sqlx::{Postgres, Transaction};
 pub const WINDOW_SECS: i64 = 30 * 86_400;
 
 /// Flags the sales of `chain` in blocks `(after, last]` (after: the previous checkpoint, `None` for the first
-/// batch) and any earlier sale a new one incriminates. The flags carry block `last`. Idempotent.
+/// batch) and any earlier sale a new one incriminates. A flag carries the block of the sale that raised it (the
+/// earliest, when several did), so a rollback removes it exactly when that sale is rolled back. Idempotent.
 pub async fn flag_new_sales(
     tx: &mut Transaction<'_, Postgres>,
     chain: &str,
@@ -30,17 +31,17 @@ pub async fn flag_new_sales(
     let after = after.map_or(-1, |a| a as i64);
     sqlx::query(&format!(
         "WITH new AS (SELECT * FROM sales WHERE chain = $1 AND block_number > $2 AND block_number <= $3),
-         flags (sale_block, sale_log, rule) AS (
-            SELECT block_number, log_index, 'self_trade' FROM new WHERE buyer = seller
+         flags (sale_block, sale_log, rule, by_block) AS (
+            SELECT block_number, log_index, 'self_trade', block_number FROM new WHERE buyer = seller
           UNION
-            SELECT x.b, x.l, 'back_and_forth'
+            SELECT x.b, x.l, 'back_and_forth', s.block_number
             FROM new s JOIN sales p ON p.chain = s.chain AND p.nft = s.nft AND p.token_id = s.token_id
                  AND p.seller = s.buyer AND p.buyer = s.seller AND p.buyer <> p.seller
                  AND (p.block_number, p.log_index) < (s.block_number, s.log_index)
                  AND p.block_time >= s.block_time - {WINDOW_SECS}
             CROSS JOIN LATERAL (VALUES (s.block_number, s.log_index), (p.block_number, p.log_index)) x (b, l)
           UNION
-            SELECT q.block_number, q.log_index, 'repeat_buyer'
+            SELECT q.block_number, q.log_index, 'repeat_buyer', s.block_number
             FROM new s CROSS JOIN LATERAL (
                 SELECT w.block_number, w.log_index, count(*) OVER () AS n FROM sales w
                 WHERE w.chain = s.chain AND w.nft = s.nft AND w.token_id = s.token_id AND w.buyer = s.buyer
@@ -48,7 +49,7 @@ pub async fn flag_new_sales(
                   AND (w.block_number, w.log_index) <= (s.block_number, s.log_index)) q
             WHERE q.n >= 3
           UNION
-            SELECT s.block_number, s.log_index, 'common_funder'
+            SELECT s.block_number, s.log_index, 'common_funder', s.block_number
             FROM new s
             CROSS JOIN LATERAL (
                 SELECT t.from_address FROM transfers t
@@ -64,7 +65,7 @@ pub async fn flag_new_sales(
               AND fb.from_address <> '\\x0000000000000000000000000000000000000000'::bytea
               AND fb.from_address <> s.house)
          INSERT INTO wash_trades (chain, block_number, sale_block, sale_log, rule)
-         SELECT $1, $3, sale_block, sale_log, rule FROM flags
+         SELECT $1, min(by_block), sale_block, sale_log, rule FROM flags GROUP BY sale_block, sale_log, rule
          ON CONFLICT DO NOTHING"
     ))
     .bind(chain)
