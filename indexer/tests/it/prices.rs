@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 const DAY: u64 = 86_400;
 
 /// Which sales a price scope covers.
-type ScopeFilter = Box<dyn Fn(&ChainSale) -> bool>;
+type ScopeFilter<'a> = Box<dyn Fn(&ChainSale) -> bool + 'a>;
 
 macro_rules! mined {
     ($call:expr) => {{
@@ -233,7 +233,7 @@ async fn prices_candles_wash_trades_and_economy_equal_the_chain() {
     let dutch_now =
         AuctionHouse::new(c.auction_house, &owner).currentPrice(dutch).block(head.into()).call().await.unwrap();
     assert!(dutch_now < U256::from(300 * MRC) && dutch_now > U256::from(30 * MRC), "mid-decay");
-    let scopes: [(String, ScopeFilter, U256); 2] = [
+    let scopes: [(String, ScopeFilter<'_>, U256); 2] = [
         (
             format!("/v1/prices/collections/{:#x}", c.items),
             Box::new(|_: &ChainSale| true),
