@@ -13,6 +13,7 @@ pub mod error;
 pub mod evm;
 pub mod ingest;
 pub mod store;
+pub mod wash;
 
 pub use mercato_telemetry::metrics_handle;
 

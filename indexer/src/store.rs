@@ -176,6 +176,7 @@ pub async fn commit(
         };
         apply(&mut tx, contracts, &at, &event).await?;
     }
+    crate::wash::flag_new_sales(&mut tx, chain, expected, last.number).await?;
     sqlx::query(
         "INSERT INTO checkpoints (chain, block_number, block_hash) VALUES ($1, $2, $3)
          ON CONFLICT (chain) DO UPDATE SET block_number = EXCLUDED.block_number, block_hash = EXCLUDED.block_hash,
@@ -205,7 +206,7 @@ pub async fn rollback(pool: &PgPool, chain: &str, expected: u64, ancestor: Check
         .bind(ancestor.number as i64)
         .fetch_one(&mut *tx)
         .await?;
-    for table in ["transfers", "bids", "sales", "votes", "parameter_changes", "raw_events"] {
+    for table in ["transfers", "bids", "sales", "votes", "parameter_changes", "wash_trades", "raw_events"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE chain = $1 AND block_number > $2"))
             .bind(chain)
             .bind(ancestor.number as i64)

@@ -4,8 +4,10 @@
 //! auctions, bids, sales), [`governance`] (proposals, votes, parameters).
 
 pub mod accounts;
+pub mod economy;
 pub mod governance;
 pub mod market;
+pub mod prices;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::ingest::Status;
@@ -60,6 +62,12 @@ pub struct AppState {
         governance::proposal_votes,
         governance::parameters,
         governance::parameter_history,
+        prices::collection_prices,
+        prices::class_prices,
+        prices::collection_candles,
+        prices::class_candles,
+        prices::wash_trades,
+        economy::daily,
         healthz,
         readyz
     ),
@@ -85,6 +93,12 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/proposals/{id}/votes", get(governance::proposal_votes))
         .route("/v1/parameters", get(governance::parameters))
         .route("/v1/parameters/history", get(governance::parameter_history))
+        .route("/v1/prices/collections/{address}", get(prices::collection_prices))
+        .route("/v1/prices/collections/{address}/candles", get(prices::collection_candles))
+        .route("/v1/prices/classes/{class}", get(prices::class_prices))
+        .route("/v1/prices/classes/{class}/candles", get(prices::class_candles))
+        .route("/v1/wash-trades", get(prices::wash_trades))
+        .route("/v1/economy/daily", get(economy::daily))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

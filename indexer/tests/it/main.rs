@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod crash;
 mod economy;
+mod prices;
 mod ranges;
 mod reorg;
 mod rollback;
