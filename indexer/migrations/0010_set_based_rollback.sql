@@ -12,7 +12,7 @@ DECLARE
 BEGIN
     PERFORM set_config('mercato.rollback', 'on', true);
     SELECT count(*) INTO replayed FROM undo_log WHERE chain = p_chain AND block_number > p_block;
-    FOR t IN SELECT table_name, (array_agg(key_columns))[1] AS key_columns FROM undo_log
+    FOR t IN SELECT table_name, min(key_columns) AS key_columns FROM undo_log
              WHERE chain = p_chain AND block_number > p_block GROUP BY table_name LOOP
         SELECT string_agg(format('r.%I', c), ', '), string_agg(format('d.%I', c), ', '),
                string_agg(format('k.%I', c), ', ')
