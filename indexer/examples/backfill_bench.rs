@@ -41,7 +41,11 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// CSV rows of `raw_events` and `transfers` for `logs`, as the indexer stores them.
-fn csv_rows(chain: &str, contracts: &mercato_manifest::EvmContracts, logs: &[alloy::rpc::types::Log]) -> (String, String) {
+fn csv_rows(
+    chain: &str,
+    contracts: &mercato_manifest::EvmContracts,
+    logs: &[alloy::rpc::types::Log],
+) -> (String, String) {
     let (mut raw, mut transfers) = (String::new(), String::new());
     for log in logs {
         let event = decode(contracts, log);
@@ -101,8 +105,7 @@ async fn main() {
     provider.anvil_set_auto_mine(false).await.unwrap();
     let sender: Address = deployed.anvil.addresses()[0];
     let call = |start: u64, count: u64| {
-        emitBulkCall { start: U256::from(start), count: U256::from(count), accounts: U256::from(accounts) }
-            .abi_encode()
+        emitBulkCall { start: U256::from(start), count: U256::from(count), accounts: U256::from(accounts) }.abi_encode()
     };
     let gas = provider
         .estimate_gas(TransactionRequest::default().from(sender).to(c.token).input(Bytes::from(call(0, per_tx)).into()))
@@ -144,11 +147,8 @@ async fn main() {
     let generation = started.elapsed();
     let head = provider.get_block_number().await.unwrap();
     let expected_bench = events + events.div_ceil(8);
-    let receipt_check = provider
-        .get_logs(&Filter::new().address(c.token).from_block(head).to_block(head))
-        .await
-        .unwrap()
-        .len();
+    let receipt_check =
+        provider.get_logs(&Filter::new().address(c.token).from_block(head).to_block(head)).await.unwrap().len();
     assert!(receipt_check > 0, "the last block has the emitter's logs");
     let suite: Vec<Address> = c.named().iter().map(|(_, a)| *a).collect();
     let deploy_logs = provider
@@ -209,7 +209,8 @@ async fn main() {
     }
     drop(conn);
     assert_eq!(copied, total, "every log read once");
-    let (copied_raw,): (i64,) = sqlx::query_as("SELECT count(*) FROM raw_events").fetch_one(&ceiling_pool).await.unwrap();
+    let (copied_raw,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM raw_events").fetch_one(&ceiling_pool).await.unwrap();
     assert_eq!(copied_raw as u64, total);
     let ceiling = total as f64 / copying.as_secs_f64();
 
@@ -238,10 +239,8 @@ async fn main() {
     assert_eq!(ingested, total, "the backfill stored every log once");
     let (stored,): (i64,) = sqlx::query_as("SELECT count(*) FROM raw_events").fetch_one(&pool).await.unwrap();
     assert_eq!(stored as u64, total);
-    let (transfer_rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM transfers WHERE asset = 'currency'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let (transfer_rows,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM transfers WHERE asset = 'currency'").fetch_one(&pool).await.unwrap();
     assert!(transfer_rows as u64 >= events, "one transfers row per Transfer");
     let (supply,): (String,) =
         sqlx::query_as("SELECT COALESCE(sum(balance), 0)::text FROM accounts WHERE address >= $1 AND address <= $2")

@@ -60,7 +60,7 @@ fn block(c: &EvmContracts, number: u64, round: u64, events: u64, accounts: u64) 
     while (data.len() as u64) < events {
         let (from, to) = (account(i % accounts), account((i * 7 + 1) % accounts));
         data.push((c.token, MercatoToken::Transfer { from, to, value: U256::from(i + 1) }.encode_log_data()));
-        if i % 8 == 0 {
+        if i.is_multiple_of(8) {
             let votes = MercatoToken::DelegateVotesChanged {
                 delegate: to,
                 previousVotes: U256::from(i),
@@ -68,7 +68,7 @@ fn block(c: &EvmContracts, number: u64, round: u64, events: u64, accounts: u64) 
             };
             data.push((c.token, votes.encode_log_data()));
         }
-        if i % 20 == 0 {
+        if i.is_multiple_of(20) {
             let id = U256::from(1 + i % 500);
             data.push((c.items, MercatoItems::Transfer { from, to, id }.encode_log_data()));
         }
@@ -160,6 +160,12 @@ async fn main() {
         ms(p50),
         ms(percentile(&rollbacks, 0.9)),
         ms(percentile(&rollbacks, 1.0)),
-        if percentile(&rollbacks, 1.0) < Duration::from_millis(50) { "met (max)" } else if p50 < Duration::from_millis(50) { "met at p50, NOT at max" } else { "NOT met" }
+        if percentile(&rollbacks, 1.0) < Duration::from_millis(50) {
+            "met (max)"
+        } else if p50 < Duration::from_millis(50) {
+            "met at p50, NOT at max"
+        } else {
+            "NOT met"
+        }
     );
 }

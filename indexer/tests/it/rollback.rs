@@ -330,10 +330,8 @@ async fn rollback_restores_every_table_and_redelivery_changes_nothing() {
     };
     assert_eq!(store::commit(&batched, CHAIN, &c, None, &all, 0).await.unwrap().new_events, 21);
     assert_same(&dump(&batched).await, &after3, "blocks 1-3 in one batch");
-    let (kept,): (i64,) = sqlx::query_as("SELECT count(*) FROM undo_log WHERE block_number < 3")
-        .fetch_one(&batched)
-        .await
-        .unwrap();
+    let (kept,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM undo_log WHERE block_number < 3").fetch_one(&batched).await.unwrap();
     assert_eq!(kept, 0, "no undo record below the window");
     store::rollback(&batched, CHAIN, 3, Checkpoint { number: 2, hash: header(2).hash }).await.unwrap();
     assert_same(&dump(&batched).await, &after2, "rollback of block 3 after a batched commit");
