@@ -129,6 +129,44 @@ pub struct Indexer {
     config: IngestConfig,
     range: u64,
     status: Arc<Status>,
+    /// The next backfill range, being read while the previous one commits.
+    prefetch: Option<Prefetch>,
+}
+
+/// A backfill range read ahead.
+struct Prefetch {
+    from: u64,
+    to: u64,
+    task: tokio::task::JoinHandle<Result<Fetched, FetchError>>,
+}
+
+/// A backfill range as read: its logs and the headers of its blocks with logs and of its last block.
+enum Fetched {
+    /// More logs than `max_logs` (headers not read).
+    TooMany,
+    /// The chain is shorter than the range (it got shorter under the read).
+    Shorter,
+    /// Logs and headers.
+    Read(Vec<alloy::rpc::types::Log>, Vec<store::BlockInfo>),
+}
+
+enum FetchError {
+    Logs(TransportError),
+    Headers(TransportError),
+}
+
+async fn fetch(source: EvmSource, from: u64, to: u64, max_logs: usize) -> Result<Fetched, FetchError> {
+    let logs = source.logs_in_range(from, to).await.map_err(FetchError::Logs)?;
+    if logs.len() > max_logs && to > from {
+        return Ok(Fetched::TooMany);
+    }
+    let mut numbers: BTreeSet<u64> = logs.iter().filter_map(|l| l.block_number).collect();
+    numbers.insert(to);
+    let numbers: Vec<u64> = numbers.into_iter().collect();
+    match source.headers(&numbers, HEADER_CONCURRENCY).await.map_err(FetchError::Headers)? {
+        Some(blocks) => Ok(Fetched::Read(logs, blocks)),
+        None => Ok(Fetched::Shorter),
+    }
 }
 
 impl Indexer {
@@ -150,6 +188,7 @@ impl Indexer {
             range: config.initial_range.clamp(1, config.max_range.max(1)),
             config,
             status: Arc::new(Status::default()),
+            prefetch: None,
         }
     }
 
@@ -286,6 +325,7 @@ impl Indexer {
         let Some(ancestor) = ancestor else {
             return Err(IngestError::ReorgTooDeep { checkpoint: checkpoint.number, window: self.config.undo_window });
         };
+        self.drop_prefetch();
         let rollback_started = Instant::now();
         let replayed = store::rollback(&self.pool, &self.chain, checkpoint.number, ancestor).await?;
         let rollback_micros = rollback_started.elapsed().as_micros() as u64;
@@ -305,6 +345,7 @@ impl Indexer {
 
     /// Ingests block `checkpoint + 1` alone, if it exists and extends the checkpoint.
     async fn live_step(&mut self, checkpoint: Checkpoint) -> Result<Step, IngestError> {
+        self.drop_prefetch();
         let Some(header) = self.source.header(checkpoint.number + 1).await? else { return Ok(Step::default()) };
         if header.parent_hash != checkpoint.hash {
             // The checkpoint was replaced after the reorg check: the next step's check rolls it back.
@@ -318,31 +359,39 @@ impl Indexer {
         self.commit(Some(checkpoint.number), &batch).await
     }
 
-    /// Ingests one adaptive range after `checkpoint`, up to `target`.
+    /// Ingests one adaptive range after `checkpoint`, up to `target`. While it commits, the next range is read
+    /// (pipelining: RPC and database work overlap); that read is used only if the next step asks for exactly that
+    /// range, and it is checked like any other.
     async fn backfill_step(&mut self, checkpoint: Option<Checkpoint>, target: u64) -> Result<Step, IngestError> {
         let from = checkpoint.map_or(self.deploy_block, |c| c.number + 1);
         if from > target {
             return Ok(Step::default());
         }
         let to = target.min(from + self.range - 1);
-        let logs = match self.source.logs_in_range(from, to).await {
-            Ok(logs) => logs,
-            Err(e) if self.range > 1 => {
+        let max_logs = self.config.max_logs;
+        let fetched = match self.prefetch.take() {
+            Some(p) if p.from == from && p.to == to => p.task.await.expect("prefetch task panicked"),
+            other => {
+                if let Some(p) = other {
+                    p.task.abort();
+                }
+                fetch(self.source.clone(), from, to, max_logs).await
+            }
+        };
+        let (logs, blocks) = match fetched {
+            Ok(Fetched::Read(logs, blocks)) => (logs, blocks),
+            Ok(Fetched::TooMany) => {
+                self.range = (self.range / 2).max(1);
+                return Ok(Step::again());
+            }
+            // the chain got shorter under us: the next step's reorg check handles it
+            Ok(Fetched::Shorter) => return Ok(Step::default()),
+            Err(FetchError::Logs(e)) if self.range > 1 => {
                 self.range = (self.range / 2).max(1);
                 tracing::debug!(error = %e, range = self.range, "eth_getLogs failed; shrinking the range");
                 return Ok(Step::again());
             }
-            Err(e) => return Err(e.into()),
-        };
-        if logs.len() > self.config.max_logs && self.range > 1 {
-            self.range = (self.range / 2).max(1);
-            return Ok(Step::again());
-        }
-        let mut numbers: BTreeSet<u64> = logs.iter().filter_map(|l| l.block_number).collect();
-        numbers.insert(to);
-        let numbers: Vec<u64> = numbers.into_iter().collect();
-        let Some(blocks) = self.source.headers(&numbers, HEADER_CONCURRENCY).await? else {
-            return Ok(Step::default()); // the chain got shorter under us: the next step's reorg check handles it
+            Err(FetchError::Logs(e) | FetchError::Headers(e)) => return Err(e.into()),
         };
         let hashes: HashMap<u64, B256> = blocks.iter().map(|b| (b.number, b.hash)).collect();
         let consistent = logs
@@ -352,13 +401,24 @@ impl Indexer {
             tracing::debug!(from, to, "logs and headers disagree (reorg during the read); reading again");
             return Ok(Step::again());
         }
-        let sparse = logs.len() < self.config.max_logs / 4;
+        let range =
+            if logs.len() < max_logs / 4 { (self.range * 2).min(self.config.max_range.max(1)) } else { self.range };
+        if to < target {
+            let (next_from, next_to) = (to + 1, target.min(to + range));
+            let task = tokio::spawn(fetch(self.source.clone(), next_from, next_to, max_logs));
+            self.prefetch = Some(Prefetch { from: next_from, to: next_to, task });
+        }
         let batch = Batch { blocks, logs };
         let step = self.commit(checkpoint.map(|c| c.number), &batch).await?;
-        if sparse {
-            self.range = (self.range * 2).min(self.config.max_range.max(1));
-        }
+        self.range = range;
         Ok(step)
+    }
+
+    /// Drops a range read ahead (the chain is followed block by block, or it was rolled back).
+    fn drop_prefetch(&mut self) {
+        if let Some(p) = self.prefetch.take() {
+            p.task.abort();
+        }
     }
 
     async fn commit(&mut self, expected: Option<u64>, batch: &Batch) -> Result<Step, IngestError> {

@@ -145,12 +145,18 @@ pub async fn commit(
         }
     }
     insert_blocks(&mut tx, chain, &batch.blocks).await?;
-    let mut inserted = insert_raw(&mut tx, chain, contracts, &batch.logs).await?;
+    let events: Vec<Option<Event>> = batch.logs.iter().map(|l| decode(contracts, l)).collect();
+    let mut inserted = insert_raw(&mut tx, chain, &batch.logs, &events).await?;
     // Derived rows, in chain order, only for logs stored for the first time (a redelivered log is a no-op).
-    let mut sorted: Vec<&Log> = batch.logs.iter().collect();
-    sorted.sort_by_key(|l| (l.block_number, l.log_index));
-    let mut tagged = None;
-    for log in sorted {
+    let mut order: Vec<usize> = (0..batch.logs.len()).collect();
+    order.sort_by_key(|&i| (batch.logs[i].block_number, batch.logs[i].log_index));
+    // Blocks below this one are past the undo window once this batch commits (their undo records are pruned
+    // below): their state changes are written as one group without undo records.
+    let final_below = last.number.saturating_sub(undo_window);
+    let mut derived = Derived::default();
+    let mut group = Group::default();
+    for i in order {
+        let log = &batch.logs[i];
         let (block, index) = (log.block_number.unwrap_or_default(), log.log_index.unwrap_or_default());
         // remove: a log delivered twice in one batch is stored once and applied once
         if !inserted.remove(&(block as i64, index as i64)) {
@@ -158,14 +164,11 @@ pub async fn commit(
             continue;
         }
         stats.new_events += 1;
-        let Some(event) = decode(contracts, log) else { continue };
-        if tagged != Some(block) {
-            // The undo trigger tags state-table changes with this block.
-            sqlx::query("SELECT set_config('mercato.block', $1, true)")
-                .bind(block.to_string())
-                .execute(&mut *tx)
-                .await?;
-            tagged = Some(block);
+        let Some(event) = &events[i] else { continue };
+        let key = if block < final_below { None } else { Some(block) };
+        if group.key != key {
+            group.flush(&mut tx, chain, contracts).await?;
+            group = Group { key, ..Group::default() };
         }
         let at = At {
             chain,
@@ -174,8 +177,12 @@ pub async fn commit(
             tx: log.transaction_hash.unwrap_or_default(),
             time: headers.get(&block).map_or(0, |h| h.timestamp as i64),
         };
-        apply(&mut tx, contracts, &at, &event).await?;
+        if !derived.take(&mut group, &at, contracts, event) {
+            group.sequential.push((at, event));
+        }
     }
+    group.flush(&mut tx, chain, contracts).await?;
+    derived.insert_transfers(&mut tx, chain).await?;
     crate::wash::flag_new_sales(&mut tx, chain, expected, last.number).await?;
     sqlx::query(
         "INSERT INTO checkpoints (chain, block_number, block_hash) VALUES ($1, $2, $3)
@@ -254,27 +261,26 @@ async fn insert_blocks(
 }
 
 /// Inserts the logs' raw rows in one statement; returns the (block, log index) of those stored for the first time.
-/// Topics travel concatenated (32 bytes each) and are split back into an array in SQL.
+/// Topics travel as four nullable columns (a log has at most four) and are gathered back into an array in SQL.
 async fn insert_raw(
     tx: &mut Transaction<'_, Postgres>,
     chain: &str,
-    contracts: &EvmContracts,
     logs: &[Log],
+    events: &[Option<Event>],
 ) -> Result<HashSet<(i64, i64)>, sqlx::Error> {
     if logs.is_empty() {
         return Ok(HashSet::new());
     }
     let column = |f: &dyn Fn(&Log) -> i64| logs.iter().map(f).collect::<Vec<i64>>();
     let bytes = |f: &dyn Fn(&Log) -> Vec<u8>| logs.iter().map(f).collect::<Vec<Vec<u8>>>();
-    let names: Vec<Option<&str>> = logs.iter().map(|l| decode(contracts, l).map(|e| e.name())).collect();
+    let topic = |n: usize| logs.iter().map(|l| l.inner.topics().get(n).map(|t| t.to_vec())).collect::<Vec<_>>();
+    let names: Vec<Option<&str>> = events.iter().map(|e| e.as_ref().map(Event::name)).collect();
     let rows: Vec<(i64, i64)> = sqlx::query_as(
         "INSERT INTO raw_events (chain, block_number, tx_index, log_index, block_hash, tx_hash, address, name, topics, data)
-         SELECT $1, r.b, r.t, r.l, r.bh, r.th, r.a, r.n,
-                ARRAY(SELECT substring(r.tp FROM i * 32 + 1 FOR 32) FROM generate_series(0, length(r.tp) / 32 - 1) AS i
-                      ORDER BY i),
-                r.d
+         SELECT $1, r.b, r.t, r.l, r.bh, r.th, r.a, r.n, array_remove(ARRAY[r.t0, r.t1, r.t2, r.t3], NULL), r.d
          FROM UNNEST($2::bigint[], $3::bigint[], $4::bigint[], $5::bytea[], $6::bytea[], $7::bytea[], $8::text[],
-                     $9::bytea[], $10::bytea[]) AS r(b, t, l, bh, th, a, n, tp, d)
+                     $9::bytea[], $10::bytea[], $11::bytea[], $12::bytea[], $13::bytea[])
+              AS r(b, t, l, bh, th, a, n, t0, t1, t2, t3, d)
          ON CONFLICT DO NOTHING
          RETURNING block_number, log_index",
     )
@@ -286,11 +292,261 @@ async fn insert_raw(
     .bind(bytes(&|l| l.transaction_hash.unwrap_or_default().to_vec()))
     .bind(bytes(&|l| l.inner.address.to_vec()))
     .bind(names)
-    .bind(bytes(&|l| l.inner.topics().iter().flat_map(|t| t.0).collect()))
+    .bind(topic(0))
+    .bind(topic(1))
+    .bind(topic(2))
+    .bind(topic(3))
     .bind(bytes(&|l| l.inner.data.data.to_vec()))
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().collect())
+}
+
+/// The append-only rows of a batch written in bulk: `transfers` (currency and items).
+#[derive(Default)]
+struct Derived {
+    block: Vec<i64>,
+    log: Vec<i64>,
+    tx: Vec<Vec<u8>>,
+    time: Vec<i64>,
+    asset: Vec<&'static str>,
+    contract: Vec<Vec<u8>>,
+    from: Vec<Vec<u8>>,
+    to: Vec<Vec<u8>>,
+    amount: Vec<Option<String>>,
+    token_id: Vec<Option<String>>,
+}
+
+impl Derived {
+    /// Records the bulk-written effects of `event` (in `group` for state tables, here for `transfers`); false when
+    /// the event is applied on its own (market and governance events: rare, and they update rows in place).
+    fn take(&mut self, group: &mut Group<'_>, at: &At<'_>, c: &EvmContracts, event: &Event) -> bool {
+        match event {
+            Event::CurrencyTransfer { from, to, value } => {
+                for (who, delta) in [(from, format!("-{value}")), (to, n(*value))] {
+                    if *who != Address::ZERO {
+                        group.accounts.push(*who, Some(delta), None, None);
+                    }
+                }
+                self.push(at, "currency", &c.token, from, to, Some(n(*value)), None);
+            }
+            Event::DelegateChanged { delegator, to } => group.accounts.push(*delegator, None, Some(*to), None),
+            Event::DelegateVotesChanged { delegate, votes } => {
+                group.accounts.push(*delegate, None, None, Some(n(*votes)));
+            }
+            Event::ItemTransfer { from, to, id } => {
+                group.items.push(at.block, *id, *to, None);
+                self.push(at, "item", &c.items, from, to, None, Some(n(*id)));
+            }
+            Event::ItemMinted { id, to, class, rarity, power } => {
+                group.items.push(at.block, *id, *to, Some((*class, *rarity, *power)));
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        at: &At<'_>,
+        asset: &'static str,
+        contract: &Address,
+        from: &Address,
+        to: &Address,
+        amount: Option<String>,
+        token_id: Option<String>,
+    ) {
+        self.block.push(at.block);
+        self.log.push(at.log);
+        self.tx.push(at.tx.to_vec());
+        self.time.push(at.time);
+        self.asset.push(asset);
+        self.contract.push(contract.to_vec());
+        self.from.push(from.to_vec());
+        self.to.push(to.to_vec());
+        self.amount.push(amount);
+        self.token_id.push(token_id);
+    }
+
+    async fn insert_transfers(self, tx: &mut Transaction<'_, Postgres>, chain: &str) -> Result<(), sqlx::Error> {
+        if self.block.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO transfers (chain, block_number, log_index, tx_hash, block_time, asset, contract, from_address,
+                                    to_address, amount, token_id)
+             SELECT $1, r.b, r.l, r.th, r.bt, r.a, r.c, r.f, r.t, r.am::numeric, r.id::numeric
+             FROM UNNEST($2::bigint[], $3::bigint[], $4::bytea[], $5::bigint[], $6::text[], $7::bytea[], $8::bytea[],
+                         $9::bytea[], $10::text[], $11::text[]) AS r(b, l, th, bt, a, c, f, t, am, id)",
+        )
+        .bind(chain)
+        .bind(self.block)
+        .bind(self.log)
+        .bind(self.tx)
+        .bind(self.time)
+        .bind(self.asset)
+        .bind(self.contract)
+        .bind(self.from)
+        .bind(self.to)
+        .bind(self.amount)
+        .bind(self.token_id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+}
+
+/// Account changes of one group, in chain order: a balance delta, a new delegate, new voting power.
+#[derive(Default)]
+struct AccountChanges {
+    address: Vec<Vec<u8>>,
+    delta: Vec<Option<String>>,
+    delegate: Vec<Option<Vec<u8>>>,
+    votes: Vec<Option<String>>,
+}
+
+impl AccountChanges {
+    fn push(&mut self, who: Address, delta: Option<String>, delegate: Option<Address>, votes: Option<String>) {
+        self.address.push(who.to_vec());
+        self.delta.push(delta);
+        self.delegate.push(delegate.map(|d| d.to_vec()));
+        self.votes.push(votes);
+    }
+}
+
+/// Item changes of one group, in chain order: a transfer (new owner) or a mint (recipient and attributes).
+#[derive(Default)]
+struct ItemChanges {
+    block: Vec<i64>,
+    id: Vec<String>,
+    owner: Vec<Vec<u8>>,
+    minted: Vec<bool>,
+    class: Vec<Option<i32>>,
+    rarity: Vec<Option<i32>>,
+    power: Vec<Option<i64>>,
+}
+
+impl ItemChanges {
+    fn push(&mut self, block: i64, id: U256, owner: Address, mint: Option<(u16, u8, u32)>) {
+        self.block.push(block);
+        self.id.push(n(id));
+        self.owner.push(owner.to_vec());
+        self.minted.push(mint.is_some());
+        self.class.push(mint.map(|m| i32::from(m.0)));
+        self.rarity.push(mint.map(|m| i32::from(m.1)));
+        self.power.push(mint.map(|m| i64::from(m.2)));
+    }
+}
+
+/// The state-table changes of one block (`key` Some), or of the batch's blocks that are past the undo window
+/// (`key` None: written without undo records, which this commit would prune anyway). Accounts and items are merged
+/// in one statement each (the result of applying the group's events in order); market and governance events follow,
+/// one by one, in chain order.
+#[derive(Default)]
+struct Group<'a> {
+    key: Option<u64>,
+    accounts: AccountChanges,
+    items: ItemChanges,
+    sequential: Vec<(At<'a>, &'a Event)>,
+}
+
+impl Group<'_> {
+    fn is_empty(&self) -> bool {
+        self.accounts.address.is_empty() && self.items.id.is_empty() && self.sequential.is_empty()
+    }
+
+    async fn flush(
+        &mut self,
+        tx: &mut Transaction<'_, Postgres>,
+        chain: &str,
+        c: &EvmContracts,
+    ) -> Result<(), sqlx::Error> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        // The undo trigger tags state-table changes with this block; `mercato.rollback = on` mutes it (the
+        // group past the undo window).
+        let (block, mute) = match self.key {
+            Some(block) => (block.to_string(), "off"),
+            None => (String::new(), "on"),
+        };
+        sqlx::query("SELECT set_config('mercato.block', $1, true), set_config('mercato.rollback', $2, true)")
+            .bind(block)
+            .bind(mute)
+            .execute(&mut **tx)
+            .await?;
+        let accounts = std::mem::take(&mut self.accounts);
+        if !accounts.address.is_empty() {
+            // Per account: the sum of the deltas, the last delegate and the last voting power (NULL: unchanged).
+            sqlx::query(
+                "MERGE INTO accounts AS t
+                 USING (SELECT e.address, sum(e.delta::numeric) AS delta,
+                               (array_agg(e.delegate ORDER BY e.ord DESC) FILTER (WHERE e.delegate IS NOT NULL))[1]
+                                   AS delegate,
+                               (array_agg(e.votes ORDER BY e.ord DESC) FILTER (WHERE e.votes IS NOT NULL))[1]::numeric
+                                   AS votes
+                        FROM UNNEST($2::bytea[], $3::text[], $4::bytea[], $5::text[]) WITH ORDINALITY
+                             AS e(address, delta, delegate, votes, ord)
+                        GROUP BY e.address) AS g
+                 ON t.chain = $1 AND t.address = g.address
+                 WHEN MATCHED THEN UPDATE SET balance = t.balance + COALESCE(g.delta, 0),
+                      delegate = COALESCE(g.delegate, t.delegate), votes = COALESCE(g.votes, t.votes)
+                 WHEN NOT MATCHED THEN INSERT (chain, address, balance, delegate, votes)
+                      VALUES ($1, g.address, COALESCE(g.delta, 0), g.delegate, COALESCE(g.votes, 0))",
+            )
+            .bind(chain)
+            .bind(accounts.address)
+            .bind(accounts.delta)
+            .bind(accounts.delegate)
+            .bind(accounts.votes)
+            .execute(&mut **tx)
+            .await?;
+        }
+        let items = std::mem::take(&mut self.items);
+        if !items.id.is_empty() {
+            // Per item: the last transfer's recipient is the owner; the last mint gives the attributes (and the
+            // owner of an item the group creates without a transfer); minted_block is the first block that
+            // created it.
+            sqlx::query(
+                "MERGE INTO items AS t
+                 USING (SELECT e.id::numeric AS token_id, min(e.block) AS block, bool_or(e.minted) AS minted,
+                               (array_agg(e.owner ORDER BY e.ord DESC) FILTER (WHERE NOT e.minted))[1] AS owner,
+                               (array_agg(e.owner ORDER BY e.ord DESC) FILTER (WHERE e.minted))[1] AS mint_to,
+                               (array_agg(e.class ORDER BY e.ord DESC) FILTER (WHERE e.minted))[1] AS class,
+                               (array_agg(e.rarity ORDER BY e.ord DESC) FILTER (WHERE e.minted))[1] AS rarity,
+                               (array_agg(e.power ORDER BY e.ord DESC) FILTER (WHERE e.minted))[1] AS power
+                        FROM UNNEST($3::bigint[], $4::text[], $5::bytea[], $6::bool[], $7::int[], $8::int[],
+                                    $9::bigint[]) WITH ORDINALITY AS e(block, id, owner, minted, class, rarity, power, ord)
+                        GROUP BY e.id::numeric) AS g
+                 ON t.chain = $1 AND t.collection = $2 AND t.token_id = g.token_id
+                 WHEN MATCHED THEN UPDATE SET owner = COALESCE(g.owner, t.owner),
+                      class = CASE WHEN g.minted THEN g.class ELSE t.class END,
+                      rarity = CASE WHEN g.minted THEN g.rarity ELSE t.rarity END,
+                      power = CASE WHEN g.minted THEN g.power ELSE t.power END
+                 WHEN NOT MATCHED THEN INSERT (chain, collection, token_id, owner, class, rarity, power, minted_block)
+                      VALUES ($1, $2, g.token_id, COALESCE(g.owner, g.mint_to), g.class, g.rarity, g.power, g.block)",
+            )
+            .bind(chain)
+            .bind(a(&c.items))
+            .bind(items.block)
+            .bind(items.id)
+            .bind(items.owner)
+            .bind(items.minted)
+            .bind(items.class)
+            .bind(items.rarity)
+            .bind(items.power)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (at, event) in std::mem::take(&mut self.sequential) {
+            apply(tx, c, &at, event).await?;
+        }
+        if self.key.is_none() {
+            sqlx::query("SELECT set_config('mercato.rollback', 'off', true)").execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Where an event happened.
@@ -316,27 +572,6 @@ fn n(value: U256) -> String {
 
 fn a(address: &Address) -> &[u8] {
     address.as_slice()
-}
-
-async fn add_balance(
-    tx: &mut Transaction<'_, Postgres>,
-    chain: &str,
-    who: &Address,
-    delta: String,
-) -> Result<(), sqlx::Error> {
-    if *who == Address::ZERO {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT INTO accounts (chain, address, balance) VALUES ($1, $2, $3::numeric)
-         ON CONFLICT (chain, address) DO UPDATE SET balance = accounts.balance + EXCLUDED.balance",
-    )
-    .bind(chain)
-    .bind(a(who))
-    .bind(delta)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 async fn set_listing_status(
@@ -365,72 +600,12 @@ async fn apply(
 ) -> Result<(), sqlx::Error> {
     let chain = at.chain;
     match event {
-        Event::CurrencyTransfer { from, to, value } => {
-            add_balance(tx, chain, from, format!("-{value}")).await?;
-            add_balance(tx, chain, to, n(*value)).await?;
-            sqlx::query(
-                "INSERT INTO transfers (chain, block_number, log_index, tx_hash, block_time, asset, contract, from_address, to_address, amount)
-                 VALUES ($1, $2, $3, $4, $5, 'currency', $6, $7, $8, $9::numeric)",
-            )
-            .bind(chain).bind(at.block).bind(at.log).bind(at.tx.as_slice()).bind(at.time)
-            .bind(a(&c.token)).bind(a(from)).bind(a(to)).bind(n(*value))
-            .execute(&mut **tx).await?;
-        }
-        Event::DelegateChanged { delegator, to } => {
-            sqlx::query(
-                "INSERT INTO accounts (chain, address, delegate) VALUES ($1, $2, $3)
-                 ON CONFLICT (chain, address) DO UPDATE SET delegate = EXCLUDED.delegate",
-            )
-            .bind(chain)
-            .bind(a(delegator))
-            .bind(a(to))
-            .execute(&mut **tx)
-            .await?;
-        }
-        Event::DelegateVotesChanged { delegate, votes } => {
-            sqlx::query(
-                "INSERT INTO accounts (chain, address, votes) VALUES ($1, $2, $3::numeric)
-                 ON CONFLICT (chain, address) DO UPDATE SET votes = EXCLUDED.votes",
-            )
-            .bind(chain)
-            .bind(a(delegate))
-            .bind(n(*votes))
-            .execute(&mut **tx)
-            .await?;
-        }
-        Event::ItemTransfer { from, to, id } => {
-            sqlx::query(
-                "INSERT INTO items (chain, collection, token_id, owner, minted_block) VALUES ($1, $2, $3::numeric, $4, $5)
-                 ON CONFLICT (chain, collection, token_id) DO UPDATE SET owner = EXCLUDED.owner",
-            )
-            .bind(chain).bind(a(&c.items)).bind(n(*id)).bind(a(to)).bind(at.block)
-            .execute(&mut **tx).await?;
-            sqlx::query(
-                "INSERT INTO transfers (chain, block_number, log_index, tx_hash, block_time, asset, contract, from_address, to_address, token_id)
-                 VALUES ($1, $2, $3, $4, $5, 'item', $6, $7, $8, $9::numeric)",
-            )
-            .bind(chain).bind(at.block).bind(at.log).bind(at.tx.as_slice()).bind(at.time)
-            .bind(a(&c.items)).bind(a(from)).bind(a(to)).bind(n(*id))
-            .execute(&mut **tx).await?;
-        }
-        Event::ItemMinted { id, to, class, rarity, power } => {
-            sqlx::query(
-                "INSERT INTO items (chain, collection, token_id, owner, class, rarity, power, minted_block)
-                 VALUES ($1, $2, $3::numeric, $4, $5, $6, $7, $8)
-                 ON CONFLICT (chain, collection, token_id) DO UPDATE
-                 SET class = EXCLUDED.class, rarity = EXCLUDED.rarity, power = EXCLUDED.power",
-            )
-            .bind(chain)
-            .bind(a(&c.items))
-            .bind(n(*id))
-            .bind(a(to))
-            .bind(i32::from(*class))
-            .bind(i32::from(*rarity))
-            .bind(i64::from(*power))
-            .bind(at.block)
-            .execute(&mut **tx)
-            .await?;
-        }
+        // Written in bulk by `Group::flush` and `Derived::insert_transfers`.
+        Event::CurrencyTransfer { .. }
+        | Event::DelegateChanged { .. }
+        | Event::DelegateVotesChanged { .. }
+        | Event::ItemTransfer { .. }
+        | Event::ItemMinted { .. } => {}
         Event::ListingCreated { id, kind, seller, nft, token_id, start_price, floor_price, start_time, end_time } => {
             sqlx::query(
                 "INSERT INTO listings (chain, house, listing_id, kind, seller, nft, token_id, start_price, floor_price,

@@ -319,4 +319,20 @@ async fn rollback_restores_every_table_and_redelivery_changes_nothing() {
     // A stale writer (expecting an older checkpoint) is refused.
     let stale = store::commit(&pool, CHAIN, &c, Some(3), &block2, 64).await;
     assert!(matches!(stale, Err(store::StoreError::CheckpointMoved { .. })), "{stale:?}");
+
+    // Blocks 1-3 as one backfill batch with an undo window of 0: blocks 1 and 2 are past the window once it commits
+    // (merged as one group, without undo records), block 3 keeps its records. Same rows as block by block, and
+    // block 3 still rolls back exactly.
+    let batched = db::connect(&pg.create_database("rollback_batched").unwrap(), 4).await.unwrap();
+    let all = Batch {
+        blocks: [&block1, &block2, &block3].iter().flat_map(|b| b.blocks.clone()).collect(),
+        logs: [&block1, &block2, &block3].iter().flat_map(|b| b.logs.clone()).collect(),
+    };
+    assert_eq!(store::commit(&batched, CHAIN, &c, None, &all, 0).await.unwrap().new_events, 21);
+    assert_same(&dump(&batched).await, &after3, "blocks 1-3 in one batch");
+    let (kept,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM undo_log WHERE block_number < 3").fetch_one(&batched).await.unwrap();
+    assert_eq!(kept, 0, "no undo record below the window");
+    store::rollback(&batched, CHAIN, 3, Checkpoint { number: 2, hash: header(2).hash }).await.unwrap();
+    assert_same(&dump(&batched).await, &after2, "rollback of block 3 after a batched commit");
 }
