@@ -9,3 +9,4 @@ mod economy;
 mod ranges;
 mod reorg;
 mod rollback;
+mod solana;
