@@ -154,7 +154,9 @@ impl SolanaSource {
         let block: Value = match self.rpc.send(RpcRequest::GetBlock, json!([slot, config])).await {
             Ok(v) => v,
             // -32004 block not available, -32007 slot skipped, -32009 missing in long-term storage
-            Err(e) if ["-32004", "-32007", "-32009"].iter().any(|code| e.to_string().contains(code)) => return Ok(None),
+            Err(e) if ["-32004", "-32007", "-32009"].iter().any(|code| e.to_string().contains(code)) => {
+                return Ok(None);
+            }
             Err(e) => return Err(e.into()),
         };
         if block.is_null() {

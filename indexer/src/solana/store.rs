@@ -217,7 +217,13 @@ pub async fn commit(
             };
             apply(&mut tx, ctx, &at, t, &e.event).await?;
         }
-        let at = At { chain, block: t.slot as i64, log: (t.tx_index as i64) * 65_536 + 32_768, tx: &signature, time: t.block_time };
+        let at = At {
+            chain,
+            block: t.slot as i64,
+            log: (t.tx_index as i64) * 65_536 + 32_768,
+            tx: &signature,
+            time: t.block_time,
+        };
         apply_balances(&mut tx, ctx, &at, t).await?;
     }
     let newest = batch.blocks.iter().map(|b| b.slot).max();
@@ -430,7 +436,13 @@ async fn item_transfer(
     Ok(())
 }
 
-async fn set_status(tx: &mut Transaction<'_, Postgres>, ctx: &SolanaContext, at: &At<'_>, id: u64, status: &str) -> Result<(), sqlx::Error> {
+async fn set_status(
+    tx: &mut Transaction<'_, Postgres>,
+    ctx: &SolanaContext,
+    at: &At<'_>,
+    id: u64,
+    status: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE listings SET status = $4, closed_block = $5 WHERE chain = $1 AND house = $2 AND listing_id = $3::numeric",
     )
@@ -444,7 +456,13 @@ async fn set_status(tx: &mut Transaction<'_, Postgres>, ctx: &SolanaContext, at:
     Ok(())
 }
 
-async fn parameter(tx: &mut Transaction<'_, Postgres>, at: &At<'_>, name: &str, old: String, new: String) -> Result<(), sqlx::Error> {
+async fn parameter(
+    tx: &mut Transaction<'_, Postgres>,
+    at: &At<'_>,
+    name: &str,
+    old: String,
+    new: String,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO parameter_changes (chain, block_number, log_index, tx_hash, block_time, name, old_value, new_value)
          VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8::numeric)",
@@ -701,6 +719,9 @@ async fn apply(
     Ok(())
 }
 
+/// (token account, mint, owner, amount) of one token balance.
+type BalanceRow = (Vec<u8>, Vec<u8>, Vec<u8>, String);
+
 /// Token balances after the transaction: currency accounts (→ wallet balances) and item accounts (→ owners).
 async fn apply_balances(
     tx: &mut Transaction<'_, Postgres>,
@@ -710,7 +731,7 @@ async fn apply_balances(
 ) -> Result<(), sqlx::Error> {
     let chain = at.chain;
     // Post balances, plus accounts closed by the transaction (in pre, not in post) at 0.
-    let mut rows: Vec<(Vec<u8>, Vec<u8>, Vec<u8>, String)> = Vec::new();
+    let mut rows: Vec<BalanceRow> = Vec::new();
     for b in &t.post {
         if let (Some(a), Some(m), Some(o)) = (pk58(&b.account), pk58(&b.mint), pk58(&b.owner)) {
             rows.push((a, m, o, b.amount.clone()));
@@ -729,14 +750,13 @@ async fn apply_balances(
     let currency = pk(&ctx.currency_mint);
     let accounts: Vec<Vec<u8>> = rows.iter().map(|r| r.0.clone()).collect();
     // Owners whose balance may change: the accounts' previous owners and their owners now.
-    let previous: Vec<(Vec<u8>,)> = sqlx::query_as(
-        "SELECT owner FROM solana_token_accounts WHERE chain = $1 AND account = ANY($2) AND mint = $3",
-    )
-    .bind(chain)
-    .bind(&accounts)
-    .bind(&currency)
-    .fetch_all(&mut **tx)
-    .await?;
+    let previous: Vec<(Vec<u8>,)> =
+        sqlx::query_as("SELECT owner FROM solana_token_accounts WHERE chain = $1 AND account = ANY($2) AND mint = $3")
+            .bind(chain)
+            .bind(&accounts)
+            .bind(&currency)
+            .fetch_all(&mut **tx)
+            .await?;
     let mut owners: BTreeSet<Vec<u8>> = previous.into_iter().map(|(o,)| o).collect();
     owners.extend(rows.iter().filter(|r| r.1 == currency).map(|r| r.2.clone()));
     sqlx::query(

@@ -7,12 +7,12 @@ use mercato_e2e::solana::programs_dir;
 use mercato_indexer::solana::{SolanaIndexer, store as sstore};
 use mercato_indexer::{api, db};
 use mercato_postgres::LocalPostgres;
+use mercato_solana_client::anchor_lang::AccountDeserialize;
 use mercato_solana_client::auction::{self, ListingKind, SaleParties};
 use mercato_solana_client::defaults::MRC;
 use mercato_solana_client::governance::{self, Side};
 use mercato_solana_client::items::{self, ItemAttributes, ItemsConfig};
 use mercato_solana_client::token::{self, EconomyConfig, ParamChange};
-use mercato_solana_client::anchor_lang::AccountDeserialize;
 use mercato_solana_client::{Instruction, Pubkey};
 use mercato_solana_node::client;
 use mercato_solana_node::deploy::{self, Roles};
@@ -88,7 +88,8 @@ async fn count(pool: &PgPool, table: &str, chain: &str) -> i64 {
     n
 }
 
-const TABLES: [&str; 7] = ["solana_transactions", "raw_events", "transfers", "bids", "sales", "votes", "parameter_changes"];
+const TABLES: [&str; 7] =
+    ["solana_transactions", "raw_events", "transfers", "bids", "sales", "votes", "parameter_changes"];
 
 async fn counts(pool: &PgPool, chain: &str) -> Vec<i64> {
     let mut out = Vec::new();
@@ -147,18 +148,27 @@ async fn solana_economy_api_answers_equal_the_chain_and_reingest_changes_nothing
 
     // The economy: items, an English auction with an outbid, a fixed-price buy, governance with two voters.
     let holder = &roles.genesis_holder;
-    let (seller, bidder, bidder2, buyer) = (funded(&rpc).await, funded(&rpc).await, funded(&rpc).await, funded(&rpc).await);
+    let (seller, bidder, bidder2, buyer) =
+        (funded(&rpc).await, funded(&rpc).await, funded(&rpc).await, funded(&rpc).await);
     for who in [&bidder, &bidder2, &buyer] {
         pay(&rpc, holder, &who.pubkey(), 1_000 * MRC).await;
     }
     let first = read::<ItemsConfig>(&rpc, &solana.accounts.items_config).await.next_item_id;
     for (i, class) in [(0, 3u16), (1, 5)] {
         let attributes = ItemAttributes { class, rarity: 2, power: 900 + i as u32 };
-        let ix = items::mint_item(roles.game_server.pubkey(), seller.pubkey(), first + i, attributes, "It".into(), "u".into());
+        let ix = items::mint_item(
+            roles.game_server.pubkey(),
+            seller.pubkey(),
+            first + i,
+            attributes,
+            "It".into(),
+            "u".into(),
+        );
         send(&rpc, &[ix], &roles.game_server).await;
     }
     let (sword, shield) = (items::item_mint_address(first), items::item_mint_address(first + 1));
-    send(&rpc, &[auction::create_listing(seller.pubkey(), sword, ListingKind::English, 100 * MRC, 0, 600)], &seller).await;
+    send(&rpc, &[auction::create_listing(seller.pubkey(), sword, ListingKind::English, 100 * MRC, 0, 600)], &seller)
+        .await;
     send(&rpc, &[auction::create_listing(seller.pubkey(), shield, ListingKind::Fixed, 50 * MRC, 0, 0)], &seller).await;
     send(&rpc, &[auction::bid(bidder.pubkey(), sword, 120 * MRC, None)], &bidder).await;
     send(&rpc, &[auction::bid(bidder2.pubkey(), sword, 130 * MRC, Some(bidder.pubkey()))], &bidder2).await;
@@ -195,7 +205,11 @@ async fn solana_economy_api_answers_equal_the_chain_and_reingest_changes_nothing
 
     // Items: owners from the chain's token accounts, attributes from the Item records.
     for (id, mint, owner) in [(first, sword, bidder2.pubkey()), (first + 1, shield, buyer.pubkey())] {
-        assert_eq!(token_balance(&rpc, &items::item_account(&owner, &mint)).await, 1, "the chain says {owner} holds it");
+        assert_eq!(
+            token_balance(&rpc, &items::item_account(&owner, &mint)).await,
+            1,
+            "the chain says {owner} holds it"
+        );
         let (status, item) = get(&api, &format!("/solana/v1/items/{id}")).await;
         assert_eq!(status, 200, "{item}");
         assert_eq!(item["owner"], owner.to_string());
@@ -281,6 +295,7 @@ async fn solana_economy_api_answers_equal_the_chain_and_reingest_changes_nothing
     stop.send(true).unwrap();
     follower.await.unwrap().unwrap();
     let before = counts(&pool, &chain).await;
+    eprintln!("mirror rows {TABLES:?}: {before:?}");
     let balances: Vec<(Vec<u8>, String)> =
         sqlx::query_as("SELECT address, balance::text FROM accounts WHERE chain = $1 ORDER BY address")
             .bind(&chain)
@@ -326,6 +341,7 @@ async fn solana_economy_api_answers_equal_the_chain_and_reingest_changes_nothing
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert!(rolled_back > 0);
+    eprintln!("finality check rolled back {rolled_back} slots");
     assert!(count(&pool, "solana_transactions", &chain).await < before[0], "the slot's transactions were undone");
     while again.step().await.unwrap().transactions == 0
         && sstore::checkpoint(&pool, &chain).await.unwrap().unwrap() < newest_tx_slot.0 as u64
