@@ -42,7 +42,8 @@ pub struct AppState {
 #[openapi(
     info(
         title = "Mercato indexer",
-        description = "The Mercato economy mirrored from chain: accounts, items, market, governance."
+        description = "The Mercato economy mirrored from chain: accounts, items, market, governance. EVM at the root; \
+                       the same routes answer for Solana under the /solana prefix (base58 addresses and hashes)."
     ),
     paths(
         accounts::account,

@@ -214,6 +214,7 @@ async fn solana_economy_api_answers_equal_the_chain_and_reingest_changes_nothing
         assert_eq!(status, 200, "{item}");
         assert_eq!(item["owner"], owner.to_string());
         assert_eq!(item["collection"], solana.accounts.collection.to_string());
+        assert_eq!(item["mint"], mint.to_string());
         let record: items::Item = read(&rpc, &items::item_address(&mint)).await;
         assert_eq!(item["class"], i64::from(record.attributes.class));
         assert_eq!(item["power"], i64::from(record.attributes.power));
