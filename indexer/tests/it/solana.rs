@@ -357,3 +357,60 @@ async fn solana_economy_api_answers_equal_the_chain_and_reingest_changes_nothing
     assert_eq!(restored, balances, "balances after rollback and re-ingest");
     node.stop().expect("the node stops");
 }
+
+/// The `serve` binary with a manifest deploying both chains: it indexes both, `/readyz` reports each, and Solana
+/// answers under `/solana`.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_indexes_both_chains_and_readyz_reports_each() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let Some(dir) = programs_dir("the indexer's two-chain serve test") else { return };
+    let h = crate::common::Harness::new(&[], "two_chains").await;
+    let node = LocalNode::start(&NodeConfig { slot_time_ms: 50, ..NodeConfig::new(dir) }).expect("node starts");
+    let rpc = client::rpc_client(node.rpc_url());
+    let roles =
+        Roles { deployer: funded(&rpc).await, game_server: funded(&rpc).await, genesis_holder: funded(&rpc).await };
+    let solana = deploy::deploy(&rpc, node.ws_url(), &roles, true).await.expect("economy initialized");
+    let mut manifest = h.deployed.manifest.clone();
+    manifest.solana = Some(solana);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("both.json");
+    manifest.save(&path).unwrap();
+
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mercato-indexer"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--poll-ms", "50", "--solana-poll-ms", "50"])
+        .env("MERCATO_INDEXER_DATABASE_URL", &h.database_url)
+        .env("MERCATO_MANIFEST", &path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _child = KillOnDrop(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let base = line.trim().strip_prefix("indexer listening on ").unwrap_or_else(|| panic!("{line:?}")).to_owned();
+    let started = Instant::now();
+    let ready = loop {
+        let (status, ready) = get(&base, "/readyz").await;
+        if status == 200 {
+            break ready;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "not ready: {ready}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let chains: Vec<&str> = ready["chains"].as_array().unwrap().iter().map(|c| c["chain"].as_str().unwrap()).collect();
+    assert_eq!(chains, [h.chain.as_str(), &format!("solana:{}", manifest.network)], "{ready}");
+    let holder = roles.genesis_holder.pubkey();
+    let balance = token_balance(&rpc, &token::currency_account(&holder)).await;
+    assert!(balance > 0);
+    let (status, account) = get(&base, &format!("/solana/v1/accounts/{holder}")).await;
+    assert_eq!((status, account["balance"].as_str()), (200, Some(balance.to_string().as_str())), "{account}");
+}
