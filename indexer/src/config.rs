@@ -88,6 +88,19 @@ pub struct ServeArgs {
     /// /readyz fails when ingest is more than this many blocks behind the head.
     #[arg(long, env = "MERCATO_INDEXER_MAX_LAG", default_value_t = 10)]
     pub max_lag: u64,
+    /// Solana JSON-RPC URL (default: the manifest's `solana.rpcUrl`). Solana is indexed when the manifest has a
+    /// `solana` section, unless `--no-solana`.
+    #[arg(long, env = "MERCATO_INDEXER_SOLANA_RPC_URL")]
+    pub solana_rpc_url: Option<String>,
+    /// Do not index Solana even if the manifest deploys it.
+    #[arg(long, env = "MERCATO_INDEXER_NO_SOLANA")]
+    pub no_solana: bool,
+    /// /readyz fails when Solana ingest is more than this many slots behind the confirmed slot.
+    #[arg(long, env = "MERCATO_INDEXER_SOLANA_MAX_LAG", default_value_t = 150)]
+    pub solana_max_lag: u64,
+    /// Solana polling interval when caught up, milliseconds.
+    #[arg(long, env = "MERCATO_INDEXER_SOLANA_POLL_MS", default_value_t = 400)]
+    pub solana_poll_ms: u64,
 }
 
 /// `backfill` flags.

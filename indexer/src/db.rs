@@ -9,3 +9,18 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Er
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
 }
+
+/// A pool whose connections render addresses and hashes in base58 (`SET mercato.address_format = 'base58'`, read
+/// by the `hex0x` SQL function): the pool the Solana API answers from. Migrations are not run (use [`connect`]).
+pub async fn connect_base58(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::Executor::execute(&mut *conn, "SET mercato.address_format = 'base58'").await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+}

@@ -1,4 +1,4 @@
-//! The Mercato indexer: the EVM suite mirrored into Postgres, reorg-safe and idempotent, served over REST.
+//! The Mercato indexer: the EVM suite and the Solana programs (`solana`) mirrored into Postgres, reorg-safe and idempotent, served over REST.
 //!
 //! Layout (one concern per module): `evm` (decoding the suite's logs with the typed bindings; reading the chain),
 //! `ingest` (adaptive backfill, live following, reorg detection), `store` (the one transaction per batch that writes
@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod evm;
 pub mod ingest;
+pub mod solana;
 pub mod store;
 pub mod wash;
 
@@ -24,4 +25,13 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(listener, api::router(state)).with_graceful_shutdown(shutdown).await
+}
+
+/// Serves `app` (e.g. [`api::router_with_solana`]) on `listener` until `shutdown` resolves.
+pub async fn serve_app(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -2,9 +2,10 @@
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use mercato_indexer::config::{Cli, Command, Common};
+use mercato_indexer::config::{Cli, Command, Common, ServeArgs};
 use mercato_indexer::evm::source::EvmSource;
 use mercato_indexer::ingest::Indexer;
+use mercato_indexer::solana::SolanaIndexer;
 use mercato_indexer::{api, db};
 use mercato_manifest::Manifest;
 use std::process::ExitCode;
@@ -75,16 +76,39 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
             let address = listener.local_addr().map_err(|e| e.to_string())?;
             let state = api::AppState {
-                pool,
+                pool: pool.clone(),
                 chain: indexer.chain().to_owned(),
                 status: Some(indexer.status()),
                 max_lag: args.max_lag,
                 metrics: mercato_indexer::metrics_handle(),
             };
             let (stop, stopped) = tokio::sync::watch::channel(false);
+            let solana = solana_indexer(&args, pool).await?;
+            let solana_state = match &solana {
+                Some(s) => Some(api::AppState {
+                    pool: db::connect_base58(&args.common.database_url, 8)
+                        .await
+                        .map_err(|e| format!("database: {e}"))?,
+                    chain: s.chain().to_owned(),
+                    status: Some(s.status()),
+                    max_lag: args.solana_max_lag,
+                    metrics: mercato_indexer::metrics_handle(),
+                }),
+                None => None,
+            };
+            let mut solana_ingest = tokio::spawn({
+                let stopped = stopped.clone();
+                async move {
+                    match solana {
+                        Some(s) => s.follow(stopped).await.map_err(|e| e.to_string()),
+                        None => std::future::pending().await,
+                    }
+                }
+            });
             let mut ingest = tokio::spawn(indexer.follow(stopped));
             println!("indexer listening on http://{address}");
-            let mut server = tokio::spawn(mercato_indexer::serve(listener, state, async {
+            let app = api::router_with_solana(state, solana_state);
+            let mut server = tokio::spawn(mercato_indexer::serve_app(listener, app, async {
                 let _ = tokio::signal::ctrl_c().await;
             }));
             // Whichever ends first ends the process: a server without ingest would serve a stale mirror.
@@ -92,17 +116,42 @@ async fn run(cli: Cli) -> Result<(), String> {
                 served = &mut server => {
                     let _ = stop.send(true);
                     let _ = ingest.await;
+                    solana_ingest.abort();
                     served.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
                 }
                 ingested = &mut ingest => {
                     server.abort();
+                    solana_ingest.abort();
                     match ingested {
                         Ok(Ok(())) => Ok(()),
                         Ok(Err(e)) => Err(format!("ingest stopped: {e}")),
                         Err(e) => Err(format!("ingest task failed: {e}")),
                     }
                 }
+                ingested = &mut solana_ingest => {
+                    server.abort();
+                    let _ = stop.send(true);
+                    let _ = ingest.await;
+                    match ingested {
+                        Ok(Ok(())) => Ok(()),
+                        Ok(Err(e)) => Err(format!("Solana ingest stopped: {e}")),
+                        Err(e) => Err(format!("Solana ingest task failed: {e}")),
+                    }
+                }
             }
         }
     }
+}
+
+/// The Solana indexer, when the manifest deploys Solana and `--no-solana` is not given.
+async fn solana_indexer(args: &ServeArgs, pool: sqlx::PgPool) -> Result<Option<SolanaIndexer>, String> {
+    if args.no_solana {
+        return Ok(None);
+    }
+    let manifest = Manifest::load(&args.common.manifest).map_err(|e| e.to_string())?;
+    let Some(solana) = &manifest.solana else { return Ok(None) };
+    let rpc_url = args.solana_rpc_url.clone().unwrap_or_else(|| solana.rpc_url.clone());
+    tracing::info!(%rpc_url, cluster = %manifest.network, deploy_slot = solana.deploy_slot, "Solana ingest");
+    let poll = std::time::Duration::from_millis(args.solana_poll_ms.max(10));
+    Ok(Some(SolanaIndexer::new(pool, &rpc_url, &manifest.network, solana, poll)))
 }

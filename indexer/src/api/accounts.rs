@@ -38,6 +38,8 @@ pub struct ItemView {
     pub power: Option<i64>,
     /// Block of the mint.
     pub minted_block: i64,
+    /// Solana: the item's mint (the PDA `["item_mint", token_id]`); absent on EVM.
+    pub mint: Option<String>,
 }
 
 /// One event in an item's history: a transfer or a sale.
@@ -105,7 +107,7 @@ async fn list_items(
     let after = params.id_cursor()?;
     let rows = sqlx::query_as::<_, ItemView>(
         "SELECT hex0x(collection) AS collection, token_id::text AS token_id, hex0x(owner) AS owner, class, rarity, power,
-                minted_block
+                minted_block, hex0x(mint) AS mint
          FROM items WHERE chain = $1 AND ($2::bytea IS NULL OR owner = $2) AND ($3::int IS NULL OR class = $3)
               AND ($4::numeric IS NULL OR token_id > $4::numeric)
          ORDER BY token_id LIMIT $5",
@@ -156,7 +158,7 @@ pub(crate) async fn item(State(s): State<AppState>, ApiPath(id): ApiPath) -> Res
     let id = parse_id(&id)?;
     let row = sqlx::query_as::<_, ItemView>(
         "SELECT hex0x(collection) AS collection, token_id::text AS token_id, hex0x(owner) AS owner, class, rarity, power,
-                minted_block
+                minted_block, hex0x(mint) AS mint
          FROM items WHERE chain = $1 AND token_id = $2::numeric ORDER BY collection LIMIT 1",
     )
     .bind(&s.chain)

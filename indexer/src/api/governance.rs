@@ -123,8 +123,9 @@ const PROPOSAL_COLUMNS: &str = "proposal_id::text AS proposal_id, hex0x(proposer
     quorum::text AS quorum, eta, created_block, created_log";
 
 /// The quorum of proposal `p` at its snapshot: supply (mints minus burns up to `vote_start`) times the quorum
-/// numerator in force then, over 100 (OpenZeppelin's GovernorVotesQuorumFraction).
-const QUORUM: &str = "LATERAL (SELECT div(
+/// numerator in force then, over 100 (OpenZeppelin's GovernorVotesQuorumFraction). Solana proposals carry their quorum
+/// (`quorum_votes`, fixed at creation), which is used instead.
+const QUORUM: &str = "LATERAL (SELECT COALESCE(p.quorum_votes, div(
     (SELECT COALESCE(sum(CASE WHEN t.from_address = '\\x0000000000000000000000000000000000000000'::bytea
                               THEN t.amount ELSE -t.amount END), 0)
      FROM transfers t WHERE t.chain = p.chain AND t.asset = 'currency' AND t.block_time <= p.vote_start
@@ -132,7 +133,7 @@ const QUORUM: &str = "LATERAL (SELECT div(
                OR t.to_address = '\\x0000000000000000000000000000000000000000'::bytea))
     * (SELECT q.new_value FROM parameter_changes q WHERE q.chain = p.chain AND q.name = 'quorumNumerator'
           AND q.block_time <= p.vote_start ORDER BY q.block_number DESC, q.log_index DESC LIMIT 1),
-    100) AS quorum) qz";
+    100)) AS quorum) qz";
 
 const NOW: &str = "(SELECT COALESCE(max(timestamp), 0) AS now_time FROM blocks WHERE chain = $1
     AND number = (SELECT max(number) FROM blocks WHERE chain = $1)) now";

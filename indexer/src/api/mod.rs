@@ -44,7 +44,8 @@ pub struct AppState {
 #[openapi(
     info(
         title = "Mercato indexer",
-        description = "The Mercato economy mirrored from chain: accounts, items, market, governance."
+        description = "The Mercato economy mirrored from chain: accounts, items, market, governance. EVM at the root; \
+                       the same routes answer for Solana under the /solana prefix (base58 addresses and hashes)."
     ),
     paths(
         accounts::account,
@@ -205,11 +206,33 @@ fn invalid_cursor(text: &str) -> ApiError {
     ApiError::bad_request("invalid_cursor", format!("{text:?} is not a cursor this list returned"))
 }
 
-/// Parses a `0x`-prefixed 20-byte hex address.
-pub fn parse_address(text: &str) -> Result<Address, ApiError> {
+tokio::task_local! {
+    /// Set (to true) around every request under `/solana` by [`solana_router`]: addresses are base58 pubkeys there.
+    static SOLANA_ADDRESSES: bool;
+}
+
+/// An address from the request: 20 bytes on EVM routes, a 32-byte pubkey on `/solana` routes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountKey(Vec<u8>);
+
+impl AccountKey {
+    /// The bytes, as stored.
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.0.clone()
+    }
+}
+
+/// Parses a `0x`-prefixed 20-byte hex address, or under `/solana` a base58 pubkey (32 bytes).
+pub fn parse_address(text: &str) -> Result<AccountKey, ApiError> {
+    if SOLANA_ADDRESSES.try_with(|s| *s).unwrap_or(false) {
+        return match bs58::decode(text).into_vec() {
+            Ok(bytes) if bytes.len() == 32 && text.len() <= 44 => Ok(AccountKey(bytes)),
+            _ => Err(ApiError::bad_request("invalid_address", format!("{text:?} is not a base58 Solana pubkey"))),
+        };
+    }
     let ok = text.len() == 42 && text.starts_with("0x") && text[2..].chars().all(|c| c.is_ascii_hexdigit());
     match ok.then(|| text.parse::<Address>().ok()).flatten() {
-        Some(address) => Ok(address),
+        Some(address) => Ok(AccountKey(address.to_vec())),
         None => {
             Err(ApiError::bad_request("invalid_address", format!("{text:?} is not a 0x-prefixed 20-byte hex address")))
         }
@@ -300,4 +323,62 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>, ApiErr
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+}
+
+/// Marks a request as a Solana one for [`parse_address`].
+async fn solana_scope(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    SOLANA_ADDRESSES.scope(true, next.run(request)).await
+}
+
+/// One chain's readiness in the combined `/readyz`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ChainReadiness {
+    /// Within its maximum lag and the database answers.
+    pub ready: bool,
+    /// Why not, when not ready.
+    pub reason: Option<String>,
+    /// The chain's checkpoint, head and lag (blocks on EVM, slots on Solana), when known.
+    #[serde(flatten)]
+    pub readiness: Option<Readiness>,
+}
+
+async fn chain_readiness(state: AppState) -> ChainReadiness {
+    let chain = state.chain.clone();
+    match readyz(State(state)).await {
+        Ok(Json(readiness)) => ChainReadiness { ready: true, reason: None, readiness: Some(readiness) },
+        Err(e) => ChainReadiness {
+            ready: false,
+            reason: Some(format!("{}: {}", e.reason, e.message)),
+            readiness: Some(Readiness { chain, checkpoint: None, head: None, lag: None }),
+        },
+    }
+}
+
+/// The API of both chains. EVM stays at the root exactly as [`router`] serves it; the same routes answer for Solana
+/// under the `/solana` prefix (`/solana/v1/accounts/{pubkey}`, `/solana/v1/items`, …, `/solana/readyz`), where
+/// addresses are taken and returned as base58 pubkeys and hashes as base58 (`solana` is the pool that renders them
+/// so: [`crate::db::connect_base58`]). `/readyz` answers for every chain: `{"chains": [{chain, checkpoint, head,
+/// lag, ready, reason}, …]}`, 200 when all are ready, else 503.
+pub fn router_with_solana(evm: AppState, solana: Option<AppState>) -> Router {
+    let Some(solana) = solana else { return router(evm) };
+    let solana_app = router(solana.clone()).layer(axum::middleware::from_fn(solana_scope));
+    let (evm_ready, solana_ready) = (evm.clone(), solana);
+    Router::new()
+        .route(
+            "/readyz",
+            get(move || {
+                let (evm, solana) = (evm_ready.clone(), solana_ready.clone());
+                async move {
+                    let chains = vec![chain_readiness(evm).await, chain_readiness(solana).await];
+                    let status = if chains.iter().all(|c| c.ready) {
+                        axum::http::StatusCode::OK
+                    } else {
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE
+                    };
+                    (status, Json(serde_json::json!({ "chains": chains })))
+                }
+            }),
+        )
+        .nest_service("/solana", solana_app)
+        .fallback_service(router(evm))
 }

@@ -10,3 +10,4 @@ mod prices;
 mod ranges;
 mod reorg;
 mod rollback;
+mod solana;
