@@ -279,7 +279,7 @@ test('a market-fee proposal made in the app, voted by a custodial and a wallet h
   // Prices and Economy: charts when the indexer serves them, else its reason in words (never a blank page).
   for (const name of ['prices', 'economy']) {
     await page.getByRole('link', { name: name === 'prices' ? 'Prices' : 'Economy' }).click()
-    await page.locator('[data-testid=candle-chart], [data-testid=candles-error], [data-testid^=metric-], [data-testid=economy-error]').first().waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid=candle-chart], [data-testid=candles-empty], [data-testid=candles-error], [data-testid^=metric-], [data-testid=economy-empty], [data-testid=economy-error]').first().waitFor({ timeout: 30_000 })
     await screenshot(page, stack.artifacts, name)
   }
   await page.context().close()

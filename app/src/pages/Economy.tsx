@@ -23,7 +23,7 @@ export function Economy() {
       <h1 id="economy-title">Economy</h1>
       <p className="hint">Daily figures of the MRC economy, computed by the indexer from every transfer, mint, burn and sale.</p>
       {days.error && <ErrorNotice error={explainIndexer(days.error, 'The economy metrics could not be loaded')} testId="economy-error" />}
-      {days.data && days.data.length === 0 && <p>No days recorded yet.</p>}
+      {days.data && days.data.length === 0 && <p data-testid="economy-empty">No days recorded yet.</p>}
       {days.data && days.data.length > 0 && (
         <div className="columns">
           {ECONOMY_METRICS.map((m) => {

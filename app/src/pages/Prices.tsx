@@ -58,7 +58,7 @@ export function Prices() {
           Class {klass}, {interval} candles
         </h2>
         {candles.error && <ErrorNotice error={explainIndexer(candles.error, 'The candles could not be loaded')} testId="candles-error" />}
-        {candles.data && candles.data.length === 0 && <p>No sales in this class yet.</p>}
+        {candles.data && candles.data.length === 0 && <p data-testid="candles-empty">No sales in this class yet.</p>}
         {candles.data && candles.data.length > 0 && <CandleChart data={candles.data.map(point)} label={`Price candles of class ${klass}, ${interval}`} />}
       </div>
     </section>
