@@ -13,7 +13,9 @@ const ARTIFACTS: &[&str] = &[
 ];
 
 fn main() {
-    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../contracts/out");
+    // Read at run time: a build script compiled in one checkout may be reused (shared CARGO_TARGET_DIR) by another.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let out = Path::new(&manifest_dir).join("../../contracts/out");
     for artifact in ARTIFACTS {
         let path = out.join(artifact);
         println!("cargo:rerun-if-changed={}", path.display());
