@@ -6,12 +6,22 @@ pub mod evm {
 
     use alloy::node_bindings::{Anvil, AnvilInstance};
     use mercato_manifest::Manifest;
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
     use std::process::Command;
 
-    /// The repository root.
+    /// The repository root: the first ancestor of the running package's directory (`CARGO_MANIFEST_DIR`, which cargo
+    /// sets when it runs tests and binaries; else the working directory) holding `Cargo.lock`. Looked up at run time on
+    /// purpose: cargo reuses a path crate's build across checkouts that share a target directory, so a path baked in
+    /// with `env!` can point into another checkout.
     pub fn repo_root() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the repository").to_owned()
+        let start = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| std::env::current_dir().expect("a working directory"));
+        start
+            .ancestors()
+            .find(|dir| dir.join("Cargo.lock").exists())
+            .unwrap_or_else(|| panic!("no Cargo.lock above {}: run inside the Mercato repository", start.display()))
+            .to_owned()
     }
 
     /// A Foundry tool installed by `./mercato setup`.
@@ -152,7 +162,7 @@ pub mod solana {
         Some(
             std::env::var_os("MERCATO_SBF_DIR")
                 .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy")),
+                .unwrap_or_else(|| crate::evm::repo_root().join("target/deploy")),
         )
     }
 }

@@ -8,7 +8,7 @@
 //! cargo run -p mercato-idl -- --check # fail if a committed IDL differs from the programs (CI)
 //! ```
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const PROGRAMS: &[&str] = &["mercato-token", "mercato-items", "mercato-auction", "mercato-governance"];
@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         return if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     }
     let check = std::env::args().any(|a| a == "--check");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = repo_root();
     let out_dir = root.join("idl");
     let mut stale = Vec::new();
     for program in PROGRAMS {
@@ -56,4 +56,19 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// The repository root: the first ancestor of the running package's directory (`CARGO_MANIFEST_DIR`, which cargo
+/// sets when it runs tests and binaries; else the working directory) holding `Cargo.lock`. Looked up at run time on
+/// purpose: cargo reuses a path crate's build across checkouts that share a target directory, so a path baked in
+/// with `env!` can point into another checkout.
+fn repo_root() -> PathBuf {
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::current_dir().expect("a working directory"));
+    start
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").exists())
+        .unwrap_or_else(|| panic!("no Cargo.lock above {}: run inside the Mercato repository", start.display()))
+        .to_owned()
 }

@@ -16,9 +16,22 @@ use mercato_solana_client::PROGRAMS;
 
 /// Where the `.so` files are: `MERCATO_SBF_DIR`, or `target/deploy` in the repository.
 pub fn deploy_dir() -> PathBuf {
-    std::env::var_os("MERCATO_SBF_DIR")
+    std::env::var_os("MERCATO_SBF_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target/deploy"))
+}
+
+/// The repository root: the first ancestor of the running package's directory (`CARGO_MANIFEST_DIR`, which cargo
+/// sets when it runs tests and binaries; else the working directory) holding `Cargo.lock`. Looked up at run time on
+/// purpose: cargo reuses a path crate's build across checkouts that share a target directory, so a path baked in
+/// with `env!` can point into another checkout.
+fn repo_root() -> PathBuf {
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/deploy"))
+        .unwrap_or_else(|| std::env::current_dir().expect("a working directory"));
+    start
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").exists())
+        .unwrap_or_else(|| panic!("no Cargo.lock above {}: run inside the Mercato repository", start.display()))
+        .to_owned()
 }
 
 /// LiteSVM with the Mercato programs' SBF builds (and its bundled SPL Token, Token-2022 and associated-token).
