@@ -127,8 +127,12 @@ function stopProcess(child) {
 
 /**
  * Starts everything; returns the URLs, the manifest and `stop()`. Each piece is stopped again if a later one fails.
+ * With `{ solana: true }` also the local Solana node (crates/mercato-solana-node: the programs' SBF builds from
+ * target/deploy, the economy initialized with the localnet keys and the demo economy seeded with `--demo`), the
+ * relayer with Solana sponsorship (a fresh fee payer with 100 SOL) and the indexer following both chains; then the
+ * answer has `solanaRpcUrl` and `solanaDemo` (what the demo seed made: traders, item mints, the proposal).
  */
-export async function startStack() {
+export async function startStack({ solana = false } = {}) {
   const anvil = require(join(BIN, 'anvil'), 'run ./mercato setup (installs Foundry from npm)')
   const forge = require(join(BIN, 'forge'), 'run ./mercato setup (installs Foundry from npm)')
   const targetDir = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache', 'mercato', 'target')
@@ -140,6 +144,13 @@ export async function startStack() {
     process.env.MERCATO_INDEXER_BIN ?? join(targetDir, 'debug', 'mercato-indexer'),
     'build it with `cargo build -p mercato-indexer` or set MERCATO_INDEXER_BIN',
   )
+  const solanaBin = solana
+    ? require(
+        process.env.MERCATO_SOLANA_NODE_BIN ?? join(targetDir, 'debug', 'mercato-solana-node'),
+        'build it with `cargo build -p mercato-solana-node` or set MERCATO_SOLANA_NODE_BIN',
+      )
+    : null
+  if (solana) require(join(ROOT, 'target', 'deploy', 'mercato_auction.so'), 'build the programs with ./mercato sbf')
   const pgBin = ['17', '16', '15'].map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => existsSync(join(d, 'initdb')))
   if (!pgBin) throw new Error('Postgres server binaries are missing: run ./mercato setup (apt-get install postgresql)')
 
@@ -181,6 +192,31 @@ export async function startStack() {
       },
     })
     stops.push(async () => rmSync(manifestPath, { force: true }))
+
+    // ---- the local Solana node: the programs deployed, the economy initialized (the manifest's `solana` section)
+    // and the demo economy seeded (--demo), all before the relayer and the indexer read the manifest
+    let solanaRpcUrl = null
+    let solanaDemo = null
+    if (solana) {
+      const [solPort, solWs] = [await freePort(), await freePort()]
+      solanaRpcUrl = `http://127.0.0.1:${solPort}`
+      const demoPath = join(work, 'solana-demo.json')
+      log(`Solana node on ${solanaRpcUrl} (${solanaBin}, --fast-governance --demo)`)
+      const solanaChild = await startProcess(
+        'the Solana node',
+        solanaBin,
+        ['--rpc-port', String(solPort), '--ws-port', String(solWs), '--programs', join(ROOT, 'target', 'deploy'),
+          '--slot-ms', '100', '--manifest', manifestPath, '--fast-governance', '--demo', demoPath],
+        {
+          env: { RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+          logFile: join(artifacts, 'solana-node.log'),
+          seconds: 180,
+          ready: (output) => output.includes('solana node ready'),
+        },
+      )
+      stops.push(() => stopProcess(solanaChild))
+      solanaDemo = JSON.parse(readFileSync(demoPath, 'utf8'))
+    }
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
 
     // ---- Postgres: a throwaway cluster (as the postgres user when we are root: Postgres refuses root)
@@ -215,16 +251,27 @@ export async function startStack() {
     run('psql', ['-q', `postgres://postgres@127.0.0.1:${pgPort}/postgres`, '-c', 'CREATE DATABASE relayer'])
     run('psql', ['-q', `postgres://postgres@127.0.0.1:${pgPort}/postgres`, '-c', 'CREATE DATABASE indexer'])
 
-    // ---- the relayer (EVM only: the Solana slice comes later)
+    // ---- the relayer (Solana too when the stack has the Solana node: a fresh fee payer with 100 SOL)
     const relayerPort = await freePort()
     const relayerUrl = `http://127.0.0.1:${relayerPort}`
     const senders = join(work, 'evm-senders')
     writeFileSync(senders, `# anvil development accounts 6-9\n${ANVIL_KEYS.slice(6, 10).join('\n')}\n`)
+    const solanaArgs = []
+    if (solana) {
+      const feePayerFile = join(work, 'solana-fee-payer.json')
+      const feePayer = run(relayerBin, ['gen-solana-keypair', feePayerFile]).trim()
+      await rpc(solanaRpcUrl, 'requestAirdrop', [feePayer, 100 * 1e9])
+      await until('the fee payer airdrop did not confirm', 30, async () => {
+        const { value } = await rpc(solanaRpcUrl, 'getBalance', [feePayer, { commitment: 'confirmed' }])
+        return value >= 100 * 1e9
+      })
+      solanaArgs.push('--solana-fee-payer-keypair', feePayerFile)
+    }
     log(`relayer on ${relayerUrl} (${relayerBin})`)
     const relayerChild = await startProcess(
       'the relayer',
       relayerBin,
-      ['serve', '--listen', `127.0.0.1:${relayerPort}`, '--manifest', manifestPath, '--evm-sender-keys-file', senders],
+      ['serve', '--listen', `127.0.0.1:${relayerPort}`, '--manifest', manifestPath, '--evm-sender-keys-file', senders, ...solanaArgs],
       {
         env: {
           MERCATO_RELAYER_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/relayer`,
@@ -275,7 +322,7 @@ export async function startStack() {
     const appUrl = `http://127.0.0.1:${appPort}`
     log(`app on ${appUrl}`)
 
-    return { rpcUrl, relayerUrl, indexerUrl, appUrl, manifest, manifestPath, artifacts, work, stop }
+    return { rpcUrl, relayerUrl, indexerUrl, appUrl, manifest, manifestPath, artifacts, work, stop, solanaRpcUrl, solanaDemo }
   } catch (error) {
     await stop()
     throw error

@@ -12,10 +12,14 @@ import { ListingPage } from './pages/ListingPage'
 import { Prices } from './pages/Prices'
 import { InFlight } from './components/InFlight'
 import { useApp } from './session/AppContext'
+import { useSolana } from './solana/SolanaContext'
+import { SolanaSignIn } from './solana/SignInSolana'
+import { EvmOnly, SolanaAccount, SolanaDao, SolanaListing, SolanaMarket } from './solana/pages'
 
 export function App() {
   const route = useRoute()
   const { restoring } = useApp()
+  const { chain } = useSolana()
   const main = useRef<HTMLElement>(null)
   const first = useRef(true)
   // After a page change, keyboard and screen-reader users start at the new page's content, not at the old link.
@@ -36,6 +40,18 @@ export function App() {
         <InFlight />
         {restoring ? (
           <p aria-busy="true">Restoring your session…</p>
+        ) : chain === 'solana' ? (
+          {
+            market: <SolanaMarket />,
+            listings: <SolanaMarket />,
+            listing: <SolanaListing />,
+            inventory: <EvmOnly page="Inventory" />,
+            prices: <EvmOnly page="Prices" />,
+            economy: <EvmOnly page="Economy" />,
+            dao: <SolanaDao />,
+            account: <SolanaAccount />,
+            signin: <SolanaSignIn />,
+          }[route]
         ) : (
           {
             market: <Market />,

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { loadDeployment } from './chain/manifest'
 import { AppProvider } from './session/AppContext'
+import { SolanaProvider } from './solana/SolanaContext'
 import './styles.css'
 
 const root = createRoot(document.getElementById('root')!)
@@ -12,7 +13,9 @@ loadDeployment()
     root.render(
       <StrictMode>
         <AppProvider deployment={deployment}>
-          <App />
+          <SolanaProvider>
+            <App />
+          </SolanaProvider>
         </AppProvider>
       </StrictMode>,
     ),

@@ -2,6 +2,8 @@ import { shortAddress } from '../chain/format'
 import { actorAddress } from '../session/actor'
 import { useApp } from '../session/AppContext'
 import type { Route } from '../routes'
+import { ChainSwitch, SolanaNavIdentity } from '../solana/SignInSolana'
+import { useSolana } from '../solana/SolanaContext'
 
 const LINKS: { route: Route; label: string }[] = [
   { route: 'market', label: 'Market' },
@@ -15,6 +17,7 @@ const LINKS: { route: Route; label: string }[] = [
 
 export function Nav({ current }: { current: Route }) {
   const { actor, signOut, deployment, restoring } = useApp()
+  const { chain, wallet: solanaWallet } = useSolana()
   return (
     <header className="nav">
       <a className="brand" href="#/market">
@@ -32,10 +35,13 @@ export function Nav({ current }: { current: Route }) {
         </ul>
       </nav>
       <div className="who" data-testid="who">
+        <ChainSwitch />
         <span className="chain-badge" title="The chain this deployment runs on">
-          {deployment.network} · chain {deployment.evm.chainId}
+          {chain === 'solana' ? `${deployment.network} · Solana` : `${deployment.network} · chain ${deployment.evm.chainId}`}
         </span>
-        {restoring ? (
+        {chain === 'solana' && solanaWallet ? (
+          <SolanaNavIdentity />
+        ) : restoring ? (
           <span className="hint" aria-busy="true">
             Restoring your session…
           </span>

@@ -16,7 +16,7 @@ function describe(step: Step): string {
     case 'submitted':
       return 'Sent to the chain, waiting for confirmation'
     case 'confirmed':
-      return p.view.block !== null ? `Confirmed in block ${p.view.block}` : 'Confirmed'
+      return p.view.block !== null ? `Confirmed in ${p.view.chain === 'solana' ? 'slot' : 'block'} ${p.view.block}` : 'Confirmed'
     case 'failed':
       return 'Failed'
   }

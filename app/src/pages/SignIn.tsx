@@ -22,7 +22,7 @@ export function SignIn() {
   )
 }
 
-function EmailForm() {
+export function EmailForm() {
   const { signInCustodial } = useApp()
   const [mode, setMode] = useState<Mode>('signup')
   const [email, setEmail] = useState('')

@@ -1,5 +1,5 @@
 import { RelayerError } from './errors'
-import type { Profile, RequestView, Session, SignedForwardRequest } from './types'
+import type { PreparedSolanaTransaction, Profile, RequestView, Session, SignedForwardRequest, SolanaAction, SolanaInstruction } from './types'
 import type { Address, Hex } from 'viem'
 
 /** The relayer's HTTP API, reached through the app server's same-origin /api path (relayer/README.md). */
@@ -44,4 +44,16 @@ export const relayer = {
   requests: (token: string, limit = 20) =>
     call<{ requests: RequestView[]; next_before: number | null }>('GET', `/v1/requests?limit=${limit}`, { token }),
   request: (id: number, token?: string) => call<RequestView>('GET', `/v1/requests/${id}`, { token }),
+  /** The instructions of a common Solana action (bid, buy, vote, …), built by the relayer from the chain's state. */
+  solanaActions: (signer: string, action: SolanaAction) =>
+    call<{ instructions: SolanaInstruction[] }>('POST', '/v1/solana/actions', { body: { signer, action } }),
+  /** A custodial user's Solana instructions: the relayer signs with the user's key and pays the fee. */
+  solanaInstructions: (token: string, idempotencyKey: string, instructions: SolanaInstruction[]) =>
+    call<RequestView>('POST', '/v1/solana/instructions', { token, idempotencyKey, body: { instructions } }),
+  /** A transaction for a Solana wallet to sign (the relayer's fee payer first). */
+  solanaPrepare: (signer: string, instructions: SolanaInstruction[]) =>
+    call<PreparedSolanaTransaction>('POST', '/v1/solana/prepare', { body: { signer, instructions } }),
+  /** The wallet-signed transaction (base64): the relayer checks it, co-signs as fee payer and sends it. */
+  solanaTransaction: (idempotencyKey: string, transaction: string) =>
+    call<RequestView>('POST', '/v1/solana/transactions', { idempotencyKey, body: { transaction } }),
 }

@@ -45,3 +45,33 @@ export interface SignedForwardRequest {
   data: Hex
   signature: Hex
 }
+
+/** One Solana instruction as the relayer's JSON takes and gives it (relayer/src/solana `SolanaInstruction`). */
+export interface SolanaInstruction {
+  program_id: string
+  accounts: { pubkey: string; is_signer: boolean; is_writable: boolean }[]
+  data: string
+}
+
+/** POST /v1/solana/actions: a common action; amounts in base units as decimal strings. */
+export type SolanaAction =
+  | { type: 'bid'; item_mint: string; amount: string }
+  | { type: 'buy'; item_mint: string; max_price: string }
+  | { type: 'settle'; item_mint: string }
+  | { type: 'list'; item_mint: string; kind: 'english' | 'dutch' | 'fixed'; start_price: string; floor_price?: string; duration?: number }
+  | { type: 'cancel'; item_mint: string }
+  | { type: 'withdraw_credits'; amount: string }
+  | { type: 'deposit'; amount: string }
+  | { type: 'withdraw'; amount: string }
+  | { type: 'vote'; proposal_id: number; side: 'for' | 'against' | 'abstain' }
+
+/** POST /v1/solana/prepare: the transaction for the wallet to sign (base64, legacy wire format). */
+export interface PreparedSolanaTransaction {
+  transaction: string
+  fee_payer: string
+  fee: number
+  top_up: number
+  compute_units: number
+  priority_fee: number
+  last_valid_block_height: number
+}

@@ -1,0 +1,199 @@
+// The Solana path of the app in real headless Chromium against the real local stack with the Solana node
+// (e2e/stack.mjs `{ solana: true }`: the programs' SBF builds on the local node, the demo economy seeded with
+// `mercato-solana-node --demo`, the relayer sponsoring Solana, the indexer following both chains). A custodial user
+// with zero SOL bids on the demo English auction; a wallet user (a Wallet Standard wallet in the page, backed by demo
+// trader 1's key) outbids, deposits and votes on the open proposal. Every outcome is checked on the chain (account
+// reads from the node), in the indexer's /solana/v1 API and in the page.
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { eventually, finishedSteps, launchChromium, newPage, screenshot } from './helpers.mjs'
+import {
+  GENESIS_HOLDER_SEED,
+  demoTraderSeed,
+  lamports,
+  payMrc,
+  readDeposit,
+  readListing,
+  readProposal,
+  readVote,
+  signerFromSeed,
+} from './solana.mjs'
+import { installSolanaWallet } from './solana-wallet.mjs'
+import { startStack } from './stack.mjs'
+
+const MRC = 1_000_000n // 6 decimals on Solana
+const EMAIL = 'sol@example.com'
+const PASSWORD = "sol's long password"
+
+let stack, browser, sol, demo
+let englishId // the demo English auction's listing id (indexer)
+let custodial // the custodial user's Solana address
+
+function phases(name) {
+  const start = Date.now()
+  return (what) => process.stderr.write(`[${name} +${((Date.now() - start) / 1000).toFixed(1)} s] ${what}\n`)
+}
+
+async function indexer(path) {
+  const response = await fetch(`${stack.indexerUrl}/solana/v1${path}`)
+  assert.equal(response.status, 200, `${path}: HTTP ${response.status} ${await response.clone().text()}`)
+  return response.json()
+}
+
+before(async () => {
+  stack = await startStack({ solana: true })
+  sol = stack.manifest.solana
+  demo = stack.solanaDemo
+  browser = await launchChromium()
+  // The indexer has mirrored the demo: its English auction with the buyer's 120 MRC bid.
+  const english = await eventually(
+    () => indexer('/listings?kind=english&status=open').then((page) => page.items[0]),
+    (l) => l?.bid_count === 1,
+    { timeout: 60_000, what: 'the indexer mirrors the demo English auction' },
+  )
+  englishId = english.listing_id
+})
+
+after(async () => {
+  await browser?.close()
+  await stack?.stop()
+})
+
+test('a custodial user with zero SOL bids on a Solana English auction; the indexer agrees with the chain', { timeout: 240_000 }, async () => {
+  const step = phases('sol-custodial')
+  const page = await newPage(browser)
+  const relayerCalls = []
+  page.on('request', (request) => {
+    const url = new URL(request.url())
+    if (url.pathname.startsWith('/api/v1/solana/')) relayerCalls.push(`${request.method()} ${url.pathname}`)
+  })
+  step('sign up on the Solana side')
+  await page.goto(`${stack.appUrl}/?chain=solana#/signin`)
+  await page.getByLabel('Email', { exact: true }).fill(EMAIL)
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
+  await page.getByRole('button', { name: 'Create account' }).click()
+  custodial = (await page.getByTestId('sol-address').textContent({ timeout: 30_000 })).trim()
+  assert.match(custodial, /^[1-9A-HJ-NP-Za-km-z]{32,44}$/)
+  assert.equal(new URL(page.url()).searchParams.get('chain'), 'solana', 'the chain choice is in the URL')
+
+  step('funding: the genesis holder pays her 500 MRC; she has no SOL')
+  const holder = await signerFromSeed(GENESIS_HOLDER_SEED)
+  await payMrc(stack.solanaRpcUrl, holder, custodial, sol.accounts.currencyMint, 500n * MRC)
+  assert.equal(await lamports(stack.solanaRpcUrl, custodial), 0n, 'a custodial user holds no SOL')
+  await eventually(() => page.getByTestId('sol-balance').textContent(), (t) => t === '500 MRC', { what: 'balance shown' })
+  await screenshot(page, stack.artifacts, 'solana-account-custodial')
+
+  step('the market lists the demo listings; open the English auction')
+  await page.getByRole('link', { name: 'Market' }).click()
+  const row = page.getByTestId(`sol-listing-${englishId}`)
+  await row.waitFor({ timeout: 30_000 })
+  assert.match(await row.textContent(), /English auction[\s\S]*120 MRC high bid \(1 bid\)/)
+  assert.equal(await page.locator('[data-testid^=sol-listing-][data-kind=dutch]').count(), 1)
+  assert.equal(await page.locator('[data-testid^=sol-listing-][data-kind=fixed]').count(), 1)
+  await screenshot(page, stack.artifacts, 'solana-market')
+  await row.getByRole('link').click()
+  const highBid = page.getByTestId('high-bid')
+  assert.match(await highBid.textContent({ timeout: 30_000 }), /^120 MRC by /)
+
+  step('bid 130 MRC')
+  await page.getByLabel('Your bid (MRC)').fill('130')
+  await page.getByRole('button', { name: 'Place bid' }).click()
+  const bid = await finishedSteps(page.getByTestId('solana-action'), 1)
+  assert.deepEqual(bid.statuses, ['confirmed'], bid.texts.join('\n'))
+  assert.match(bid.texts[0], /Bid 130 MRC[\s\S]*Confirmed in slot \d+/)
+
+  step('the chain, the indexer and the page agree')
+  const onChain = await readListing(stack.solanaRpcUrl, sol.programs.auction, demo.english)
+  assert.equal(onChain.highBidder, custodial)
+  assert.equal(onChain.highBid, 130n * MRC)
+  const indexed = await eventually(() => indexer(`/listings/${englishId}`), (l) => l.bid_count === 2, {
+    what: 'the indexer has the bid',
+  })
+  assert.equal(indexed.high_bidder, onChain.highBidder)
+  assert.equal(indexed.high_bid, onChain.highBid.toString())
+  const bids = await indexer(`/bids?listing=${englishId}`)
+  assert.deepEqual(bids.items.map((b) => [b.bidder, b.amount]).sort(), [[custodial, (130n * MRC).toString()], [demo.traders.buyer, (120n * MRC).toString()]].sort())
+  await eventually(() => highBid.textContent(), (t) => t === '130 MRC by you', { what: 'the page shows her bid' })
+  await screenshot(page, stack.artifacts, 'solana-listing-custodial')
+  // Gasless: still no SOL of her own, and the page asked the relayer to build the bid, then to send it as hers.
+  assert.equal(await lamports(stack.solanaRpcUrl, custodial), 0n, 'still no SOL')
+  assert.deepEqual(relayerCalls, ['POST /api/v1/solana/actions', 'POST /api/v1/solana/instructions'])
+  await page.context().close()
+})
+
+test('a Solana wallet user outbids, deposits and votes on the open proposal; the tally shows the vote', { timeout: 240_000 }, async () => {
+  const step = phases('sol-wallet')
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 } })
+  const wallet = await installSolanaWallet(page, { seed: demoTraderSeed(1) })
+  assert.equal(wallet.address, demo.traders.buyer, 'the test wallet holds demo trader 1 (the demo buyer)')
+
+  step('connect the wallet (wallet-standard)')
+  await page.goto(`${stack.appUrl}/?chain=solana#/signin`)
+  await page.getByRole('button', { name: 'Connect Mercato Test Wallet' }).click()
+  assert.equal((await page.getByTestId('sol-address').textContent({ timeout: 30_000 })).trim(), wallet.address)
+
+  step('outbid with 140 MRC: the wallet signs the relayer-prepared transaction')
+  await page.goto(`${stack.appUrl}/?chain=solana#/listing/${englishId}`)
+  await eventually(() => page.getByTestId('high-bid').textContent(), (t) => /^130 MRC by /.test(t ?? ''), { what: 'high bid shown' })
+  await page.getByLabel('Your bid (MRC)').fill('140')
+  await page.getByRole('button', { name: 'Place bid' }).click()
+  const bid = await finishedSteps(page.getByTestId('solana-action'), 1)
+  assert.deepEqual(bid.statuses, ['confirmed'], bid.texts.join('\n'))
+  assert.equal(wallet.signed.length, 1, 'one transaction signed')
+  assert.notEqual(wallet.signed[0].feePayer, wallet.address, 'the relayer pays the fee')
+  assert.ok(wallet.signed[0].signers.includes(wallet.address))
+  assert.ok(wallet.signed[0].programs.includes(sol.programs.auction), 'the transaction calls the auction program')
+  const onChain = await readListing(stack.solanaRpcUrl, sol.programs.auction, demo.english)
+  assert.equal(onChain.highBidder, wallet.address)
+  assert.equal(onChain.highBid, 140n * MRC)
+  const indexed = await eventually(() => indexer(`/listings/${englishId}`), (l) => l.bid_count === 3, { what: 'indexed' })
+  assert.equal(indexed.high_bidder, wallet.address)
+  assert.equal(indexed.high_bid, (140n * MRC).toString())
+  await eventually(() => page.getByTestId('high-bid').textContent(), (t) => t === '140 MRC by you', { what: 'page' })
+  await screenshot(page, stack.artifacts, 'solana-listing-wallet-phone')
+
+  step('deposit 100 MRC for voting power, then vote for the open proposal')
+  await page.getByRole('link', { name: 'DAO' }).click()
+  const card = page.getByTestId(`sol-proposal-${demo.proposal}`)
+  await card.waitFor({ timeout: 30_000 })
+  assert.equal(await card.getByTestId('proposal-state').textContent(), 'active')
+  assert.equal(await card.getByTestId('votes-for').textContent(), '0 MRC')
+  await page.getByLabel('Deposit MRC for voting power').fill('100')
+  await page.getByRole('button', { name: 'Deposit' }).click()
+  const deposit = await finishedSteps(page.getByRole('form', { name: 'Deposit for voting power' }), 1)
+  assert.deepEqual(deposit.statuses, ['confirmed'], deposit.texts.join('\n'))
+  assert.equal(await readDeposit(stack.solanaRpcUrl, sol.programs.governance, wallet.address), 100n * MRC)
+  await eventually(() => page.getByTestId('sol-voting-power').textContent(), (t) => t === '100 MRC', { what: 'voting power shown' })
+
+  await card.getByRole('button', { name: 'Vote for' }).click()
+  const vote = await finishedSteps(card, 1)
+  assert.deepEqual(vote.statuses, ['confirmed'], vote.texts.join('\n'))
+  assert.equal(wallet.signed.length, 3, 'bid, deposit and vote: three transactions signed')
+  const proposal = await readProposal(stack.solanaRpcUrl, sol.programs.governance, demo.proposal)
+  assert.deepEqual(await readVote(stack.solanaRpcUrl, sol.programs.governance, proposal.account, wallet.address), { side: 0, weight: 100n * MRC })
+  assert.equal(proposal.votesFor, 100n * MRC)
+  const indexedProposal = await eventually(() => indexer(`/proposals/${demo.proposal}`), (p) => p.voters === 1, { what: 'vote indexed' })
+  assert.equal(indexedProposal.votes_for, proposal.votesFor.toString())
+  assert.equal(indexedProposal.votes_against, proposal.votesAgainst.toString())
+  await eventually(() => card.getByTestId('votes-for').textContent(), (t) => t === '100 MRC', { what: 'the tally shows the vote' })
+  await screenshot(page, stack.artifacts, 'solana-dao-wallet-phone')
+  await page.context().close()
+})
+
+test('the chain switch: kept across reloads, in the URL; EVM-only pages say so on Solana', { timeout: 60_000 }, async () => {
+  const page = await newPage(browser)
+  await page.goto(`${stack.appUrl}/#/market`)
+  const sw = page.getByTestId('chain-switch')
+  await sw.getByRole('button', { name: 'Solana' }).click()
+  await page.getByTestId('solana-market').waitFor()
+  assert.equal(new URL(page.url()).searchParams.get('chain'), 'solana')
+  await page.goto(`${stack.appUrl}/#/prices`) // no ?chain: the stored choice
+  await page.getByTestId('evm-only').waitFor()
+  assert.match(await page.getByTestId('evm-only').textContent(), /EVM-only for now/)
+  await screenshot(page, stack.artifacts, 'solana-evm-only')
+  await sw.getByRole('button', { name: 'EVM' }).click()
+  await page.getByTestId('evm-only').waitFor({ state: 'detached' })
+  assert.equal(new URL(page.url()).searchParams.get('chain'), 'evm')
+  assert.equal(await sw.getByRole('button', { name: 'EVM' }).getAttribute('aria-pressed'), 'true')
+  await page.context().close()
+})

@@ -1,0 +1,28 @@
+import { formatUnits, parseUnits } from 'viem'
+
+/** MRC on Solana has 6 decimals (an SPL mint); amounts stay bigint and are only turned into text here. */
+export const SOL_MRC_DECIMALS = 6
+
+export function formatSolMrc(amount: bigint | string): string {
+  const value = BigInt(amount)
+  const [whole, fraction = ''] = formatUnits(value, SOL_MRC_DECIMALS).split('.')
+  const grouped = BigInt(whole).toLocaleString('en-US')
+  const trimmed = fraction.slice(0, 4).replace(/0+$/, '')
+  if (value > 0n && whole === '0' && !trimmed) return '< 0.0001 MRC'
+  return `${trimmed ? `${grouped}.${trimmed}` : grouped} MRC`
+}
+
+/** What a person typed ("12.5") in base units; null when it is not a positive amount with at most 6 decimals. */
+export function parseSolMrc(text: string): bigint | null {
+  const clean = text.trim()
+  if (!/^\d+(\.\d{1,6})?$/.test(clean)) return null
+  const value = parseUnits(clean, SOL_MRC_DECIMALS)
+  return value > 0n && value < 2n ** 64n ? value : null
+}
+
+export function solMrcInput(amount: bigint): string {
+  return formatUnits(amount, SOL_MRC_DECIMALS)
+}
+
+/** The default pubkey (32 zero bytes) in base58: "no high bidder" on chain. */
+export const NO_PUBKEY = '11111111111111111111111111111111'
