@@ -41,6 +41,14 @@ fn wire(instructions: &[Instruction]) -> Value {
     json!(instructions.iter().map(SolanaInstruction::from_instruction).collect::<Vec<_>>())
 }
 
+/// The instructions `/v1/solana/actions` builds for `signer`.
+async fn build(relayer: &RelayerClient, signer: &Pubkey, action: Value) -> Vec<Value> {
+    let body = json!({"signer": signer.to_string(), "action": action});
+    let (status, built) = relayer.post("/v1/solana/actions", body, None, None).await;
+    assert_eq!(status, 200, "{built}");
+    built["instructions"].as_array().expect("instructions").clone()
+}
+
 fn encode(transaction: &Transaction) -> String {
     BASE64.encode(bincode::serialize(transaction).unwrap())
 }
@@ -259,6 +267,14 @@ async fn zero_sol_users_bid_and_vote_and_the_fee_payer_cannot_be_drained() {
     let wally = Keypair::new();
     pay_currency(&rpc, holder, &mint, &wally.pubkey(), 1_000 * MRC).await;
     let outbid = [auction::bid(wally.pubkey(), item, 150 * MRC, Some(gina))];
+    // The relayer builds the same instructions from the action alone: it read gina as the high bidder.
+    let built = build(
+        &relayer,
+        &wally.pubkey(),
+        json!({"type": "bid", "item_mint": item.to_string(), "amount": (150 * MRC).to_string()}),
+    )
+    .await;
+    assert_eq!(json!(built), wire(&outbid), "the relayer's bid instructions");
     let wally_bid = wallet(&relayer, &wally, "wally-bid", &outbid).await;
     let listing: Listing = read(&rpc, &auction::listing_address(&item)).await;
     assert_eq!((listing.high_bidder, listing.high_bid), (wally.pubkey(), 150 * MRC), "wally's bid is on chain");
@@ -266,6 +282,10 @@ async fn zero_sol_users_bid_and_vote_and_the_fee_payer_cannot_be_drained() {
         governance::deposit(wally.pubkey(), 50 * MRC),
         governance::cast_vote(wally.pubkey(), proposal_id, Side::Against),
     ];
+    let built_deposit = build(&relayer, &wally.pubkey(), json!({"type": "deposit", "amount": 50 * MRC})).await;
+    let built_vote =
+        build(&relayer, &wally.pubkey(), json!({"type": "vote", "proposal_id": proposal_id, "side": "against"})).await;
+    assert_eq!(json!([built_deposit, built_vote].concat()), wire(&deposit_and_vote), "the relayer's deposit and vote");
     let wally_vote = wallet(&relayer, &wally, "wally-vote", &deposit_and_vote).await;
     let proposal: Proposal = read(&rpc, &proposal_address).await;
     assert_eq!((proposal.votes_for, proposal.votes_against), (100 * MRC, 50 * MRC), "both votes counted");
@@ -397,6 +417,26 @@ async fn zero_sol_users_bid_and_vote_and_the_fee_payer_cannot_be_drained() {
     let (status, answer) =
         relayer.post("/v1/solana/instructions", json!({"instructions": wire(&bid)}), None, Some("x")).await;
     assert_eq!((status, reason(&answer)), (401, "missing_session".into()), "{answer}");
+    // Action building refuses bad input with a reason.
+    let signer = attacker.pubkey().to_string();
+    let unlisted = items::item_mint_address(item_id + 99).to_string();
+    let actions: Vec<(Value, u16, &str)> = vec![
+        (json!({"signer": "nope", "action": {"type": "deposit", "amount": 1}}), 400, "invalid_signer"),
+        (json!({"signer": signer, "action": {"type": "bid", "item_mint": "x", "amount": 1}}), 400, "invalid_action"),
+        (json!({"signer": signer, "action": {"type": "bid", "item_mint": unlisted, "amount": 1}}), 422, "no_listing"),
+        (
+            json!({"signer": signer, "action": {"type": "buy", "item_mint": item.to_string(), "max_price": 1}}),
+            422,
+            "not_for_sale",
+        ),
+        (json!({"signer": signer, "action": {"type": "deposit", "amount": "0"}}), 400, "invalid_action"),
+        (json!({"signer": signer, "action": {"type": "deposit", "amount": "-1"}}), 400, "malformed_body"),
+        (json!({"signer": signer, "action": {"type": "steal"}}), 400, "malformed_body"),
+    ];
+    for (body, status, expected) in actions {
+        let (got, answer) = relayer.post("/v1/solana/actions", body.clone(), None, None).await;
+        assert_eq!((got, reason(&answer)), (status, expected.to_owned()), "{body}: {answer}");
+    }
     // An exhausted budget: a relayer allowing 1 lamport a day refuses gina's next request.
     let (_stop2_tx, stop2) = tokio::sync::watch::channel(false);
     let stingy = start_relayer(pool.clone(), node.rpc_url(), fee_payer_copy, 1, stop2, false).await;

@@ -7,16 +7,16 @@ use anchor_lang::AccountDeserialize;
 use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
 use mercato_e2e::solana::programs_dir;
 use mercato_manifest::Manifest;
-use mercato_solana_client::auction::{self, AuctionError, ListingKind, SaleParties};
+use mercato_solana_client::auction::{self, AuctionError, Listing, ListingKind, SaleParties};
 use mercato_solana_client::defaults::{GENESIS_SUPPLY, MRC};
 use mercato_solana_client::events::decode_one;
-use mercato_solana_client::governance::{self, Side};
+use mercato_solana_client::governance::{self, Proposal, Side};
 use mercato_solana_client::items::{self, ItemAttributes, ItemsConfig};
 use mercato_solana_client::token::{self, EconomyConfig, ParamChange};
 use mercato_solana_client::{Instruction, Pubkey};
 use mercato_solana_node::client::{self, SendError};
 use mercato_solana_node::deploy::{self, DeployError, Roles};
-use mercato_solana_node::{LocalNode, NodeConfig, NodeError};
+use mercato_solana_node::{LocalNode, NodeConfig, NodeError, localnet};
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_signer::Signer;
@@ -154,4 +154,34 @@ fn a_missing_program_build_is_one_clear_error() {
     let Err(error) = LocalNode::start(&NodeConfig::new(empty.path())) else { panic!("started without programs") };
     assert!(matches!(error, NodeError::ReadProgram { .. }), "{error}");
     assert!(error.to_string().contains("mercato_token.so") && error.to_string().contains("./mercato sbf"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_economy_is_seeded_as_described() {
+    let Some(dir) = programs_dir("the Solana demo economy test") else { return };
+    let node = LocalNode::start(&NodeConfig { slot_time_ms: 50, ..NodeConfig::new(dir) }).expect("node starts");
+    let rpc = client::rpc_client(node.rpc_url());
+    let roles =
+        Roles { deployer: funded(&rpc).await, game_server: funded(&rpc).await, genesis_holder: funded(&rpc).await };
+    let solana = deploy::deploy(&rpc, node.ws_url(), &roles, false).await.expect("economy initialized");
+    let demo = mercato_solana_node::demo::seed(&rpc, &solana, &roles).await.unwrap_or_else(|e| panic!("{e}"));
+
+    let key = |v: &serde_json::Value| v.as_str().expect("an address").parse::<Pubkey>().expect("base58");
+    let (seller, buyer) = (key(&demo["traders"]["seller"]), key(&demo["traders"]["buyer"]));
+    assert_eq!((seller, buyer), (localnet::demo_trader(0).pubkey(), localnet::demo_trader(1).pubkey()));
+    for (name, kind) in
+        [("english", ListingKind::English), ("dutch", ListingKind::Dutch), ("fixed", ListingKind::Fixed)]
+    {
+        let listing: Listing = read(&rpc, &auction::listing_address(&key(&demo[name]))).await;
+        assert_eq!((listing.kind, listing.seller), (kind, seller), "the {name} listing is open, by the seller");
+    }
+    let english: Listing = read(&rpc, &auction::listing_address(&key(&demo["english"]))).await;
+    assert_eq!((english.high_bidder, english.high_bid), (buyer, 120 * MRC), "the buyer's bid stands");
+    let sold = key(&demo["sold"]);
+    assert!(rpc.get_account(&auction::listing_address(&sold)).await.is_err(), "the sold item's listing is closed");
+    assert_eq!(balance(&rpc, &items::item_account(&buyer, &sold)).await, 1, "the buyer holds the sold item");
+    let id = demo["proposal"].as_u64().expect("a proposal id");
+    let proposal: Proposal = read(&rpc, &governance::proposal_address(id)).await;
+    assert_eq!(proposal.change, ParamChange::MarketFeeBps(300), "the open proposal changes the market fee");
+    assert!(proposal.voting_ends_ts > client::unix_timestamp(&rpc).await.unwrap(), "voting is open");
 }

@@ -10,6 +10,7 @@
 //! - [`localnet`]: the well-known localnet keypairs.
 
 pub mod client;
+pub mod demo;
 pub mod deploy;
 pub mod localnet;
 pub mod node;

@@ -19,3 +19,10 @@ pub fn game_server() -> Keypair {
 pub fn genesis_holder() -> Keypair {
     Keypair::new_from_array(*b"mercato localnet genesis holder1")
 }
+
+/// Demo trader `n` (0..=9) of the local stack's demo economy: a wallet user with SOL and currency.
+pub fn demo_trader(n: u8) -> Keypair {
+    let mut seed = *b"mercato localnet demo trader 000";
+    seed[31] = b'0' + n % 10;
+    Keypair::new_from_array(seed)
+}

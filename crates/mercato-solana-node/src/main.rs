@@ -4,7 +4,7 @@
 use clap::Parser;
 use mercato_manifest::Manifest;
 use mercato_solana_node::deploy::{self, Roles};
-use mercato_solana_node::{LocalNode, NodeConfig, client, localnet};
+use mercato_solana_node::{LocalNode, NodeConfig, client, demo, localnet};
 use solana_signer::Signer;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +29,10 @@ struct Args {
     /// missing; its other sections are kept).
     #[arg(long)]
     manifest: Option<PathBuf>,
+    /// After initializing, seed a demo economy (traders, items, open listings of every kind, a sale, an open
+    /// proposal) and write what it made to this JSON file. Needs --manifest.
+    #[arg(long, requires = "manifest")]
+    demo: Option<PathBuf>,
     /// Short governance timings (10-minute vote, 2-minute hold-up, 1 MRC to propose).
     #[arg(long, env = "MERCATO_GOV_FAST")]
     fast_governance: bool,
@@ -79,6 +83,12 @@ async fn run(args: Args) -> Result<(), String> {
         } else {
             Manifest { network: "localnet".into(), evm: None, solana: None }
         };
+        if let Some(demo_path) = &args.demo {
+            let demo = demo::seed(&rpc, &solana, &roles).await.map_err(|e| e.to_string())?;
+            let text = serde_json::to_string_pretty(&demo).map_err(|e| e.to_string())?;
+            std::fs::write(demo_path, text + "\n").map_err(|e| format!("cannot write {}: {e}", demo_path.display()))?;
+            println!("demo economy seeded: {}", demo_path.display());
+        }
         manifest.solana = Some(solana);
         manifest.save(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("economy initialized; manifest: {}", path.display());

@@ -118,11 +118,13 @@ impl AppState {
     info(title = "Mercato relayer", description = "Custodial accounts and gas sponsorship for the Mercato suite."),
     paths(sign_up, log_in, log_out, me, healthz, readyz, sponsor::evm_call, sponsor::evm_forward,
           sponsor::list_requests, sponsor::get_request,
-          sponsor::request_events, solana::solana_instructions, solana::solana_prepare, solana::solana_transaction),
+          sponsor::request_events, solana::solana_actions, solana::solana_instructions, solana::solana_prepare, solana::solana_transaction),
     components(schemas(Credentials, Session, Profile, ErrorBody, RequestView, RequestEvent, sponsor::EvmCall,
                        sponsor::SignedForwardRequest, sponsor::RequestPage, crate::solana::SolanaInstruction,
                        crate::solana::SolanaAccountMeta, solana::SolanaCall, solana::PrepareRequest,
-                       solana::PreparedTransaction, solana::SignedTransaction)),
+                       solana::PreparedTransaction, solana::SignedTransaction, solana::ActionRequest,
+                       solana::BuiltInstructions, crate::solana::actions::SolanaAction,
+                       crate::solana::actions::Kind, crate::solana::actions::VoteSide)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -149,6 +151,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/me", get(me))
         .route("/v1/evm/calls", post(sponsor::evm_call))
         .route("/v1/evm/forward", post(sponsor::evm_forward))
+        .route("/v1/solana/actions", post(solana::solana_actions))
         .route("/v1/solana/instructions", post(solana::solana_instructions))
         .route("/v1/solana/prepare", post(solana::solana_prepare))
         .route("/v1/solana/transactions", post(solana::solana_transaction))

@@ -6,6 +6,7 @@ use super::{ApiJson, AppState, SessionUser};
 use crate::error::{ApiError, ErrorBody};
 use crate::requests::{self, Existing, RequestView};
 use crate::solana::SolanaInstruction;
+use crate::solana::actions::SolanaAction;
 use crate::solana::engine::{SolanaEngine, SolanaPayload, SolanaTransaction};
 use axum::Json;
 use axum::extract::State;
@@ -58,6 +59,23 @@ pub struct SignedTransaction {
     pub transaction: String,
 }
 
+/// A common action to build instructions for.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    /// Who signs the instructions (base58): the wallet, or the custodial user's Solana address (`/v1/auth/me`).
+    pub signer: String,
+    /// What to do.
+    pub action: SolanaAction,
+}
+
+/// The instructions of an action, to send with `/v1/solana/instructions` or `/v1/solana/prepare`.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub struct BuiltInstructions {
+    /// In order.
+    pub instructions: Vec<SolanaInstruction>,
+}
+
 fn engine(state: &AppState) -> Result<&Arc<SolanaEngine>, ApiError> {
     state.solana.as_ref().ok_or(ApiError {
         status: StatusCode::SERVICE_UNAVAILABLE,
@@ -73,6 +91,26 @@ fn parse(instructions: &[SolanaInstruction]) -> Result<Vec<Instruction>, ApiErro
         return Err(ApiError::bad_request("too_many_instructions", "at most 16 instructions per transaction"));
     }
     instructions.iter().map(SolanaInstruction::to_instruction).collect()
+}
+
+/// Builds the instructions of a common action (bid, buy, settle, list, cancel, withdraw credits, deposit, withdraw,
+/// vote) from the chain's current state: the accounts each needs (the listing's high bidder and seller, the royalty
+/// receiver) are read here. Nothing is signed, stored or spent.
+#[utoipa::path(post, path = "/v1/solana/actions", request_body = ActionRequest, tag = "solana",
+    responses((status = 200, body = BuiltInstructions), (status = 400, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn solana_actions(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<ActionRequest>,
+) -> Result<Json<BuiltInstructions>, ApiError> {
+    let engine = engine(&state)?;
+    let signer: Pubkey = request
+        .signer
+        .parse()
+        .map_err(|_| ApiError::bad_request("invalid_signer", "signer is not a base58 address"))?;
+    state.requests_by_principal.check(&format!("sol:{signer}")).map_err(ApiError::rate_limited)?;
+    let instructions = engine.build_action(signer, &request.action).await?;
+    Ok(Json(BuiltInstructions { instructions: instructions.iter().map(SolanaInstruction::from_instruction).collect() }))
 }
 
 /// Sponsors instructions for the custodial user: the relayer adds a compute budget and any rent the user lacks,

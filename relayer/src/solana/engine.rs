@@ -147,7 +147,7 @@ fn refused(reason: &'static str, message: String) -> ApiError {
     ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, reason, message, retry_after: None, revert_data: None }
 }
 
-fn unavailable(e: impl std::fmt::Display) -> ApiError {
+pub(crate) fn unavailable(e: impl std::fmt::Display) -> ApiError {
     tracing::warn!(error = %e, "Solana RPC failed");
     ApiError {
         status: StatusCode::SERVICE_UNAVAILABLE,
@@ -172,6 +172,15 @@ impl SolanaEngine {
         tracing::info!(%rpc_url, version = %version.solana_core, fee_payer = %config.fee_payer.pubkey(), balance,
             "Solana sponsorship on");
         Ok(Arc::new(Self { pool, keys, rpc, config, allowlist: SolanaAllowlist::mercato() }))
+    }
+
+    /// The instructions of a common action signed by `signer`, built from the chain's current state.
+    pub async fn build_action(
+        &self,
+        signer: Pubkey,
+        action: &super::actions::SolanaAction,
+    ) -> Result<Vec<Instruction>, ApiError> {
+        super::actions::build(&self.rpc, signer, action).await
     }
 
     /// The fee payer's address.

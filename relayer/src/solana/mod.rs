@@ -1,5 +1,6 @@
 //! Solana sponsorship: what the fee payer may sign ([`policy`]) and the submission engine ([`engine`]).
 
+pub mod actions;
 pub mod engine;
 pub mod policy;
 

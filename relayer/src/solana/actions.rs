@@ -1,0 +1,244 @@
+//! Instruction builders for the common Solana actions, so an app need not encode Anchor instructions or look up
+//! the accounts an instruction needs (the listing's high bidder, its seller, the collection's royalty receiver):
+//! the relayer reads them from the chain and answers instructions for `/v1/solana/instructions` (custodial) or
+//! `/v1/solana/prepare` (wallet). Building signs nothing, stores nothing and spends nothing.
+
+use crate::error::ApiError;
+use axum::http::StatusCode;
+use mercato_solana_client::anchor_lang::AccountDeserialize;
+use mercato_solana_client::auction::{self, Listing, ListingKind, SaleParties};
+use mercato_solana_client::governance::{self, Side};
+use mercato_solana_client::items::{self, ItemsConfig};
+use mercato_solana_client::token;
+use mercato_solana_client::{Instruction, Pubkey};
+use serde::{Deserialize, Serialize};
+use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+
+/// An action to build instructions for. Amounts are in currency base units, as decimal strings or numbers.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SolanaAction {
+    /// Bid `amount` on the English auction of `item_mint`.
+    Bid {
+        /// The item (base58 mint).
+        item_mint: String,
+        /// The bid, base units.
+        #[schema(value_type = String)]
+        amount: Amount,
+    },
+    /// Buy the fixed-price or Dutch listing of `item_mint`, paying at most `max_price`.
+    Buy {
+        /// The item (base58 mint).
+        item_mint: String,
+        /// The most the buyer pays, base units.
+        #[schema(value_type = String)]
+        max_price: Amount,
+    },
+    /// Settle the ended English auction of `item_mint` (anyone may).
+    Settle {
+        /// The item (base58 mint).
+        item_mint: String,
+    },
+    /// List `item_mint` (held by the signer).
+    List {
+        /// The item (base58 mint).
+        item_mint: String,
+        /// `english`, `dutch` or `fixed`.
+        kind: Kind,
+        /// English: reserve; Dutch: start price; fixed: the price. Base units.
+        #[schema(value_type = String)]
+        start_price: Amount,
+        /// Dutch: the floor; otherwise ignored.
+        #[serde(default)]
+        #[schema(value_type = String)]
+        floor_price: Amount,
+        /// Seconds (English: until the end; Dutch: until the floor; fixed: 0).
+        #[serde(default)]
+        duration: u32,
+    },
+    /// Cancel the signer's listing of `item_mint`.
+    Cancel {
+        /// The item (base58 mint).
+        item_mint: String,
+    },
+    /// Move the signer's auction credits (refunds, proceeds) to their currency account.
+    WithdrawCredits {
+        /// Base units.
+        #[schema(value_type = String)]
+        amount: Amount,
+    },
+    /// Deposit currency into governance (voting power).
+    Deposit {
+        /// Base units.
+        #[schema(value_type = String)]
+        amount: Amount,
+    },
+    /// Withdraw deposited currency from governance.
+    Withdraw {
+        /// Base units.
+        #[schema(value_type = String)]
+        amount: Amount,
+    },
+    /// Vote on proposal `proposal_id`.
+    Vote {
+        /// The proposal's id.
+        proposal_id: u64,
+        /// `for`, `against` or `abstain`.
+        side: VoteSide,
+    },
+}
+
+/// A listing kind.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Ascending bids.
+    English,
+    /// Falling price.
+    Dutch,
+    /// Fixed price.
+    Fixed,
+}
+
+/// A side of a vote.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VoteSide {
+    /// In favour.
+    For,
+    /// Against.
+    Against,
+    /// Counts for quorum only.
+    Abstain,
+}
+
+/// A token amount: a JSON number or a decimal string (u64 amounts exceed what JavaScript numbers hold exactly).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[serde(try_from = "AmountText", into = "String")]
+pub struct Amount(pub u64);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AmountText {
+    Number(u64),
+    Text(String),
+}
+
+impl TryFrom<AmountText> for Amount {
+    type Error = String;
+    fn try_from(value: AmountText) -> Result<Self, String> {
+        match value {
+            AmountText::Number(n) => Ok(Self(n)),
+            AmountText::Text(text) => {
+                text.parse().map(Self).map_err(|_| format!("{text:?} is not an amount in base units (0..2^64)"))
+            }
+        }
+    }
+}
+
+impl From<Amount> for String {
+    fn from(value: Amount) -> Self {
+        value.0.to_string()
+    }
+}
+
+fn bad(reason: &'static str, message: String) -> ApiError {
+    ApiError::bad_request(reason, &message)
+}
+
+fn refused(reason: &'static str, message: String) -> ApiError {
+    ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, reason, message, retry_after: None, revert_data: None }
+}
+
+fn mint(text: &str) -> Result<Pubkey, ApiError> {
+    text.parse().map_err(|_| bad("invalid_action", format!("item_mint {text:?} is not a base58 address")))
+}
+
+fn positive(amount: Amount, what: &str) -> Result<u64, ApiError> {
+    match amount.0 {
+        0 => Err(bad("invalid_action", format!("{what} must be above zero"))),
+        n => Ok(n),
+    }
+}
+
+/// Reads an Anchor account; `None` when it does not exist.
+async fn account<T: AccountDeserialize>(rpc: &RpcClient, address: &Pubkey) -> Result<Option<T>, ApiError> {
+    let response =
+        rpc.get_account_with_commitment(address, rpc.commitment()).await.map_err(super::engine::unavailable)?;
+    match response.value {
+        None => Ok(None),
+        Some(account) => T::try_deserialize(&mut account.data.as_slice())
+            .map(Some)
+            .map_err(|e| ApiError::internal(format!("account {address} does not decode: {e}"))),
+    }
+}
+
+async fn listing(rpc: &RpcClient, item_mint: &Pubkey) -> Result<Listing, ApiError> {
+    account(rpc, &auction::listing_address(item_mint))
+        .await?
+        .ok_or_else(|| refused("no_listing", format!("item {item_mint} is not listed")))
+}
+
+async fn sale_parties(rpc: &RpcClient, listing: &Listing) -> Result<SaleParties, ApiError> {
+    let config: ItemsConfig = account(rpc, &items::config_address())
+        .await?
+        .ok_or_else(|| ApiError::internal("the items program is not initialized"))?;
+    Ok(SaleParties { seller: listing.seller, creator: config.royalty_receiver })
+}
+
+/// The instructions of `action` signed by `signer`, built from the chain's current state.
+pub async fn build(rpc: &RpcClient, signer: Pubkey, action: &SolanaAction) -> Result<Vec<Instruction>, ApiError> {
+    Ok(match action {
+        SolanaAction::Bid { item_mint, amount } => {
+            let item_mint = mint(item_mint)?;
+            let listing = listing(rpc, &item_mint).await?;
+            if listing.kind != ListingKind::English {
+                return Err(refused("not_an_auction", format!("item {item_mint} is not in an English auction")));
+            }
+            let previous = listing.has_bid().then_some(listing.high_bidder);
+            vec![auction::bid(signer, item_mint, positive(*amount, "amount")?, previous)]
+        }
+        SolanaAction::Buy { item_mint, max_price } => {
+            let item_mint = mint(item_mint)?;
+            let listing = listing(rpc, &item_mint).await?;
+            if listing.kind == ListingKind::English {
+                return Err(refused("not_for_sale", format!("item {item_mint} is in an English auction: bid")));
+            }
+            let parties = sale_parties(rpc, &listing).await?;
+            vec![auction::buy(signer, item_mint, positive(*max_price, "max_price")?, parties)]
+        }
+        SolanaAction::Settle { item_mint } => {
+            let item_mint = mint(item_mint)?;
+            let listing = listing(rpc, &item_mint).await?;
+            if listing.kind != ListingKind::English {
+                return Err(refused("not_an_auction", format!("item {item_mint} is not in an English auction")));
+            }
+            let winner = if listing.has_bid() { listing.high_bidder } else { listing.seller };
+            let parties = sale_parties(rpc, &listing).await?;
+            vec![auction::settle(signer, item_mint, winner, parties)]
+        }
+        SolanaAction::List { item_mint, kind, start_price, floor_price, duration } => {
+            let kind = match kind {
+                Kind::English => ListingKind::English,
+                Kind::Dutch => ListingKind::Dutch,
+                Kind::Fixed => ListingKind::Fixed,
+            };
+            let start = positive(*start_price, "start_price")?;
+            vec![auction::create_listing(signer, mint(item_mint)?, kind, start, floor_price.0, *duration)]
+        }
+        SolanaAction::Cancel { item_mint } => vec![auction::cancel(signer, mint(item_mint)?)],
+        SolanaAction::WithdrawCredits { amount } => {
+            vec![auction::withdraw_credits(signer, token::currency_account(&signer), positive(*amount, "amount")?)]
+        }
+        SolanaAction::Deposit { amount } => vec![governance::deposit(signer, positive(*amount, "amount")?)],
+        SolanaAction::Withdraw { amount } => vec![governance::withdraw(signer, positive(*amount, "amount")?)],
+        SolanaAction::Vote { proposal_id, side } => {
+            let side = match side {
+                VoteSide::For => Side::For,
+                VoteSide::Against => Side::Against,
+                VoteSide::Abstain => Side::Abstain,
+            };
+            vec![governance::cast_vote(signer, *proposal_id, side)]
+        }
+    })
+}
