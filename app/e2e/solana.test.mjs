@@ -21,7 +21,7 @@ import {
 import { installSolanaWallet } from './solana-wallet.mjs'
 import { startStack } from './stack.mjs'
 
-const MRC = 1_000_000n // 6 decimals on Solana
+const MRC = 1_000_000_000n // 9 decimals on Solana (mercato_solana_client::defaults::MRC)
 const EMAIL = 'sol@example.com'
 const PASSWORD = "sol's long password"
 

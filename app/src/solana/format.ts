@@ -1,7 +1,10 @@
 import { formatUnits, parseUnits } from 'viem'
 
-/** MRC on Solana has 6 decimals (an SPL mint); amounts stay bigint and are only turned into text here. */
-export const SOL_MRC_DECIMALS = 6
+/**
+ * MRC on Solana has 9 decimals (the SPL mint; `mercato_solana_client::defaults::MRC`); amounts stay bigint and are
+ * only turned into text here.
+ */
+export const SOL_MRC_DECIMALS = 9
 
 export function formatSolMrc(amount: bigint | string): string {
   const value = BigInt(amount)
@@ -12,10 +15,10 @@ export function formatSolMrc(amount: bigint | string): string {
   return `${trimmed ? `${grouped}.${trimmed}` : grouped} MRC`
 }
 
-/** What a person typed ("12.5") in base units; null when it is not a positive amount with at most 6 decimals. */
+/** What a person typed ("12.5") in base units; null when it is not a positive amount with at most 9 decimals. */
 export function parseSolMrc(text: string): bigint | null {
   const clean = text.trim()
-  if (!/^\d+(\.\d{1,6})?$/.test(clean)) return null
+  if (!/^\d+(\.\d{1,9})?$/.test(clean)) return null
   const value = parseUnits(clean, SOL_MRC_DECIMALS)
   return value > 0n && value < 2n ** 64n ? value : null
 }

@@ -1,5 +1,5 @@
 // The indexer's Solana API: the same routes and shapes as EVM under `/solana` (indexer/README.md "Solana ingest"),
-// with base58 addresses and signatures. Amounts are currency base units (6 decimals on Solana).
+// with base58 addresses and signatures. Amounts are currency base units (9 decimals on Solana).
 import {
   indexerGet,
   type IndexedBid,

@@ -271,7 +271,7 @@ function ListingAction({
               {busy ? 'Bidding…' : 'Place bid'}
             </button>
           </div>
-          {invalid && <p className="field-error">Enter an amount of MRC with at most 6 decimals, like 25 or 12.5.</p>}
+          {invalid && <p className="field-error">Enter an amount of MRC with at most 9 decimals, like 25 or 12.5.</p>}
         </form>
       )}
       {l.kind === 'english' && ended && (
