@@ -132,7 +132,7 @@ test('a Solana wallet user outbids, deposits and votes on the open proposal; the
   await page.getByRole('button', { name: 'Connect Mercato Test Wallet' }).click()
   assert.equal((await page.getByTestId('sol-address').textContent({ timeout: 30_000 })).trim(), wallet.address)
 
-  step('outbid with 140 MRC: the wallet signs the relayer-prepared transaction')
+  step('outbid with 140 MRC (after a reload: the wallet reconnects silently); the wallet signs the prepared transaction')
   await page.goto(`${stack.appUrl}/?chain=solana#/listing/${englishId}`)
   await eventually(() => page.getByTestId('high-bid').textContent(), (t) => /^130 MRC by /.test(t ?? ''), { what: 'high bid shown' })
   await page.getByLabel('Your bid (MRC)').fill('140')
@@ -159,7 +159,7 @@ test('a Solana wallet user outbids, deposits and votes on the open proposal; the
   assert.equal(await card.getByTestId('proposal-state').textContent(), 'active')
   assert.equal(await card.getByTestId('votes-for').textContent(), '0 MRC')
   await page.getByLabel('Deposit MRC for voting power').fill('100')
-  await page.getByRole('button', { name: 'Deposit' }).click()
+  await page.getByRole('button', { name: 'Deposit', exact: true }).click()
   const deposit = await finishedSteps(page.getByRole('form', { name: 'Deposit for voting power' }), 1)
   assert.deepEqual(deposit.statuses, ['confirmed'], deposit.texts.join('\n'))
   assert.equal(await readDeposit(stack.solanaRpcUrl, sol.programs.governance, wallet.address), 100n * MRC)

@@ -2,13 +2,15 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { Wallet, WalletAccount } from '@wallet-standard/base'
 import { StandardEvents, type StandardEventsFeature } from '@wallet-standard/features'
 import { useApp } from '../session/AppContext'
-import { connectSolanaWallet } from './wallet'
+import { connectSolanaWallet, solanaWallets } from './wallet'
 
 /** Which chain the app shows and acts on. */
 export type ChainKind = 'evm' | 'solana'
 
 /** Kept across visits (a preference, not a secret) and readable from the URL (`?chain=solana`) for shared links. */
 const CHAIN_KEY = 'mercato.chain'
+/** The name of the Solana wallet last connected, to reconnect it silently after a reload (no prompt, no secret). */
+const WALLET_KEY = 'mercato.solanaWallet'
 
 /** Who acts on Solana: a Solana wallet (signs the relayer-prepared transaction) or the custodial user. */
 export type SolanaActor =
@@ -54,11 +56,33 @@ export function SolanaProvider({ children }: { children: ReactNode }) {
 
   const connect = useCallback(async (next: Wallet) => {
     const account = await connectSolanaWallet(next)
+    localStorage.setItem(WALLET_KEY, next.name)
     setWallet({ kind: 'wallet', address: account.address, wallet: next, account })
+  }, [])
+
+  // After a reload: the wallet connected before is asked again with `silent` (wallets answer without a prompt when
+  // the site is still authorized, and with no account otherwise).
+  useEffect(() => {
+    const name = localStorage.getItem(WALLET_KEY)
+    if (!name) return
+    const registry = solanaWallets()
+    let done = false
+    const attempt = () => {
+      const found = registry.list().find((w) => w.name === name)
+      if (!found || done) return
+      done = true
+      void connectSolanaWallet(found, { silent: true })
+        .then((account) => setWallet((current) => current ?? { kind: 'wallet', address: account.address, wallet: found, account }))
+        .catch(() => localStorage.removeItem(WALLET_KEY))
+    }
+    attempt()
+    const off = registry.onChange(attempt)
+    return off
   }, [])
 
   const disconnect = useCallback(() => {
     const current = wallet
+    localStorage.removeItem(WALLET_KEY)
     setWallet(null)
     const feature = current?.wallet.features['standard:disconnect'] as { disconnect?: () => Promise<void> } | undefined
     void feature?.disconnect?.().catch(() => undefined)

@@ -39,12 +39,15 @@ export function solanaWalletFailure(error: unknown): Error {
   return error instanceof Error ? error : new Error(message)
 }
 
-/** Asks the wallet for its accounts; the first one that can sign Solana transactions is used. */
-export async function connectSolanaWallet(wallet: Wallet): Promise<WalletAccount> {
+/**
+ * Asks the wallet for its accounts; the first one that can sign Solana transactions is used. `silent`: only if the
+ * wallet already trusts this site (no prompt), as after a reload.
+ */
+export async function connectSolanaWallet(wallet: Wallet, options: { silent?: boolean } = {}): Promise<WalletAccount> {
   const connect = (wallet.features as StandardConnectFeature)[StandardConnect].connect
   let accounts: readonly WalletAccount[]
   try {
-    ;({ accounts } = await connect())
+    ;({ accounts } = await connect(options.silent ? { silent: true } : undefined))
   } catch (error) {
     throw solanaWalletFailure(error)
   }
