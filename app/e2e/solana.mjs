@@ -20,7 +20,7 @@ import {
 } from '@solana/kit'
 
 const TOKEN_PROGRAM = address('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA')
-const ATA_PROGRAM = address('ATokenGPvbdGVxr1b2hdQq1KSjDD3CwJCrG3MLLFHKtn')
+const ATA_PROGRAM = address('ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL')
 const SYSTEM_PROGRAM = address('11111111111111111111111111111111')
 const text = (s) => new TextEncoder().encode(s)
 const addressBytes = (a) => getAddressEncoder().encode(address(a))
