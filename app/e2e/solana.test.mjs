@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test'
 import { eventually, finishedSteps, launchChromium, newPage, screenshot } from './helpers.mjs'
 import {
   GENESIS_HOLDER_SEED,
+  currencyAccount,
   demoTraderSeed,
   lamports,
   payMrc,
@@ -17,6 +18,7 @@ import {
   readProposal,
   readVote,
   signerFromSeed,
+  tokenBalance,
 } from './solana.mjs'
 import { installSolanaWallet } from './solana-wallet.mjs'
 import { startStack } from './stack.mjs'
@@ -109,15 +111,31 @@ test('a custodial user with zero SOL bids on a Solana English auction; the index
   const indexed = await eventually(() => indexer(`/listings/${englishId}`), (l) => l.bid_count === 2, {
     what: 'the indexer has the bid',
   })
+  step('indexed')
   assert.equal(indexed.high_bidder, onChain.highBidder)
   assert.equal(indexed.high_bid, onChain.highBid.toString())
   const bids = await indexer(`/bids?listing=${englishId}`)
   assert.deepEqual(bids.items.map((b) => [b.bidder, b.amount]).sort(), [[custodial, (130n * MRC).toString()], [demo.traders.buyer, (120n * MRC).toString()]].sort())
   await eventually(() => highBid.textContent(), (t) => t === '130 MRC by you', { what: 'the page shows her bid' })
   await screenshot(page, stack.artifacts, 'solana-listing-custodial')
+  step('page agrees')
   // Gasless: still no SOL of her own, and the page asked the relayer to build the bid, then to send it as hers.
   assert.equal(await lamports(stack.solanaRpcUrl, custodial), 0n, 'still no SOL')
   assert.deepEqual(relayerCalls, ['POST /api/v1/solana/actions', 'POST /api/v1/solana/instructions'])
+
+  step('buy the fixed-price item (250 MRC)')
+  const fixed = (await indexer('/listings?kind=fixed&status=open')).items[0]
+  await page.evaluate((id) => (window.location.hash = `#/listing/${id}`), fixed.listing_id)
+  await page.getByRole('button', { name: 'Buy for 250 MRC' }).click()
+  const buy = await finishedSteps(page.getByTestId('solana-action'), 1)
+  assert.deepEqual(buy.statuses, ['confirmed'], buy.texts.join('\n'))
+  assert.equal(await readListing(stack.solanaRpcUrl, sol.programs.auction, demo.fixed), null, 'the listing account is closed')
+  const item = await eventually(() => indexer(`/items/${fixed.token_id}`), (i) => i.owner === custodial, { what: 'the indexer has her as owner' })
+  assert.equal(item.mint, demo.fixed)
+  assert.equal((await indexer(`/listings/${fixed.listing_id}`)).status, 'sold')
+  await eventually(() => page.getByTestId('listing-status').textContent(), (t) => t === 'sold', { what: 'the page shows sold' })
+  assert.equal(await tokenBalance(stack.solanaRpcUrl, await currencyAccount(custodial, sol.accounts.currencyMint)), 120n * MRC, '500 - 130 - 250')
+  assert.equal(await lamports(stack.solanaRpcUrl, custodial), 0n, 'still no SOL')
   await page.context().close()
 })
 
@@ -169,6 +187,8 @@ test('a Solana wallet user outbids, deposits and votes on the open proposal; the
   const vote = await finishedSteps(card, 1)
   assert.deepEqual(vote.statuses, ['confirmed'], vote.texts.join('\n'))
   assert.equal(wallet.signed.length, 3, 'bid, deposit and vote: three transactions signed')
+  await eventually(() => card.getByTestId('my-vote').textContent(), (t) => t === 'You voted for with 100 MRC.', { what: 'own vote' })
+  assert.equal(await card.getByRole('button', { name: 'Vote for' }).count(), 0, 'no second vote offered')
   const proposal = await readProposal(stack.solanaRpcUrl, sol.programs.governance, demo.proposal)
   assert.deepEqual(await readVote(stack.solanaRpcUrl, sol.programs.governance, proposal.account, wallet.address), { side: 0, weight: 100n * MRC })
   assert.equal(proposal.votesFor, 100n * MRC)

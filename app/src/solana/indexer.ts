@@ -62,5 +62,6 @@ export const solanaIndexer = {
   listing: (id: string) => indexerGet<IndexedListing>(`${S}/listings/${id}`),
   bids: (listing: string) => indexerGet<Page<IndexedBid>>(`${S}/bids`, { listing, limit: '500' }),
   proposals: () => indexerGet<Page<SolanaProposal>>(`${S}/proposals`, { limit: '50' }),
-  votes: (proposal: string) => indexerGet<Page<SolanaVote>>(`${S}/proposals/${proposal}/votes`, { limit: '500' }),
+  votes: (proposal: string, voter?: string) =>
+    indexerGet<Page<SolanaVote>>(`${S}/proposals/${proposal}/votes`, { voter, limit: '500' }),
 }

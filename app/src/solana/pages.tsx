@@ -339,7 +339,7 @@ export function SolanaDao() {
       {proposals.data && proposals.data.items.length === 0 && <p>No proposals yet.</p>}
       <ul className="listings">
         {proposals.data?.items.map((p) => (
-          <ProposalCard key={p.proposal_id} proposal={p} canVote={!!actor} />
+          <ProposalCard key={p.proposal_id} proposal={p} voter={actor?.address} />
         ))}
       </ul>
     </section>
@@ -371,8 +371,15 @@ function DepositForm() {
   )
 }
 
-function ProposalCard({ proposal: p, canVote }: { proposal: SolanaProposal; canVote: boolean }) {
+const SIDE_NAMES = ['against', 'for', 'abstain'] // the indexer's `support`: 0 against, 1 for, 2 abstain
+
+function ProposalCard({ proposal: p, voter }: { proposal: SolanaProposal; voter: string | undefined }) {
   const { steps, busy, run } = useSolanaAction()
+  // The person's own vote (one per voter and proposal on chain): shown instead of the buttons once cast.
+  const mine = useChainData(
+    () => (voter ? solanaIndexer.votes(p.proposal_id, voter).then((page) => page.items[0] ?? null) : Promise.resolve(null)),
+    [p.proposal_id, voter, p.voters],
+  )
   const now = BigInt(Math.floor(Date.now() / 1000))
   const total = BigInt(p.votes_for) + BigInt(p.votes_against) + BigInt(p.votes_abstain)
   const quorum = p.quorum ? BigInt(p.quorum) : null
@@ -401,7 +408,12 @@ function ProposalCard({ proposal: p, canVote }: { proposal: SolanaProposal; canV
           {quorum !== null && ` of ${formatSolMrc(quorum)} quorum`} · {p.voters} {p.voters === 1 ? 'voter' : 'voters'}
         </dd>
       </dl>
-      {canVote && p.state === 'active' && (
+      {mine.data && (
+        <p className="notice" data-testid="my-vote">
+          You voted {SIDE_NAMES[mine.data.support] ?? mine.data.support} with {formatSolMrc(mine.data.weight)}.
+        </p>
+      )}
+      {voter && !mine.data && p.state === 'active' && (
         <div className="inline" role="group" aria-label={`Vote on proposal ${p.proposal_id}`}>
           {SIDES.map(({ side, label }) => (
             <button
