@@ -41,11 +41,14 @@ export function SolanaProvider({ children }: { children: ReactNode }) {
   const [chain, setChainState] = useState<ChainKind>(initialChain)
   const [wallet, setWallet] = useState<SolanaState['wallet']>(null)
 
-  // The choice is in the URL too (replaceState: switching adds no history entry), so a copied link opens on it.
+  // The choice is in the URL too (replaceState: switching adds no history entry), so a copied link opens on it. A
+  // URL without `chain` on EVM (the default) is left as it is: changing its query would turn the next hash link
+  // into a full reload.
   useEffect(() => {
     localStorage.setItem(CHAIN_KEY, chain)
     const url = new URL(window.location.href)
-    if (url.searchParams.get('chain') !== chain) {
+    const inUrl = url.searchParams.get('chain')
+    if (inUrl !== chain && (inUrl !== null || chain !== 'evm')) {
       url.searchParams.set('chain', chain)
       window.history.replaceState(window.history.state, '', url)
     }
