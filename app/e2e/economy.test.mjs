@@ -108,8 +108,7 @@ test('seeded stack: the indexer mirrors the demo economy and the browse page lis
 })
 
 test('a custodial user with zero ETH wins an English auction: outbid by a wallet user, bids again inside the anti-snipe buffer, settles', { timeout: 180_000 }, async () => {
-  // A fresh 10-minute auction (the shortest allowed): the relayer dates custodial requests by the wall clock
-  // (+1 h), so the tests move the chain's clock forward by less than that in all.
+  // A fresh 10-minute auction (the shortest allowed).
   const item = demo.items.bob[2]
   const id = await read(c.auctionHouse, auctionHouseAbi, 'nextListingId')
   await send(DEMO_KEYS.bob, c.auctionHouse, auctionHouseAbi, 'createEnglish', [c.items, item, 50n * MRC, 600])
@@ -275,12 +274,86 @@ test('a market-fee proposal made in the app, voted by a custodial and a wallet h
   await change.waitFor({ timeout: 30_000 })
   assert.match(await change.textContent(), /2\.5% \(250 bps\) → 3% \(300 bps\)/)
   await screenshot(page, stack.artifacts, 'dao')
+  await page.context().close()
+})
 
-  // Prices and Economy: charts when the indexer serves them, else its reason in words (never a blank page).
-  for (const name of ['prices', 'economy']) {
-    await page.getByRole('link', { name: name === 'prices' ? 'Prices' : 'Economy' }).click()
-    await page.locator('[data-testid=candle-chart], [data-testid=candles-empty], [data-testid=candles-error], [data-testid^=metric-], [data-testid=economy-empty], [data-testid=economy-error]').first().waitFor({ timeout: 30_000 })
-    await screenshot(page, stack.artifacts, name)
+/** An amount as the app writes it (formatMrc: grouped whole MRC, up to four decimals, truncated). */
+function mrcText(amount) {
+  const fraction = (amount % MRC).toString().padStart(18, '0').slice(0, 4).replace(/0+$/, '')
+  return `${(amount / MRC).toLocaleString('en-US')}${fraction ? `.${fraction}` : ''} MRC`
+}
+const salesText = (n) => (n === 1 ? '1 sale' : `${n} sales`)
+
+test('Prices and Economy show the seeded sales: last sale and trades equal the chain and the indexer, the wash toggle changes them, candles are drawn, supply equals totalSupply', { timeout: 120_000 }, async () => {
+  // The chain: every Sale of a class-1 item (the class the page opens on), in chain order.
+  const logs = await chain.public.getContractEvents({ address: c.auctionHouse, abi: auctionHouseAbi, eventName: 'Sale', fromBlock: 0n })
+  const classOf = new Map()
+  const sales = []
+  for (const l of logs) {
+    if (l.args.nft.toLowerCase() !== c.items.toLowerCase()) continue
+    if (!classOf.has(l.args.tokenId)) classOf.set(l.args.tokenId, (await read(c.items, itemsAbi, 'attributes', [l.args.tokenId])).class)
+    if (classOf.get(l.args.tokenId) === 1) sales.push({ at: `${l.blockNumber}-${l.logIndex}`, ...l.args })
   }
+  // The indexer agrees with the chain when wash trades are counted: every class-1 sale, the last one last.
+  const all = await eventually(() => indexerGet('/v1/prices/classes/1?include_wash=true'), (b) => b.trades_7d === sales.length, {
+    what: `the indexer's ${sales.length} class-1 sales`,
+  })
+  assert.equal(all.last_sale_price, sales.at(-1).price.toString())
+  // The seed's wash pattern (carol's sword sold to bob, then bought back from him) is flagged on both sales; the
+  // prices without wash trades are the other sales.
+  const flags = new Map((await indexerGet('/v1/wash-trades?limit=500')).items.map((w) => [`${w.block_number}-${w.log_index}`, w.rules]))
+  const sword = sales.filter((s) => s.tokenId === demo.items.carol[0])
+  assert.equal(sword.length, 2)
+  assert.deepEqual([sword[0].seller, sword[0].buyer], [sword[1].buyer, sword[1].seller], 'A→B then B→A')
+  for (const s of sword) assert.ok(flags.get(s.at)?.includes('back_and_forth'), `sale ${s.at} flagged back_and_forth`)
+  const honest = sales.filter((s) => !flags.has(s.at))
+  assert.ok(honest.length > 0 && honest.length < sales.length, 'the class has honest and wash sales')
+  assert.notEqual(honest.at(-1).price, sales.at(-1).price, 'the last sale differs with and without wash trades')
+  const clean = await indexerGet('/v1/prices/classes/1')
+  assert.equal(clean.trades_7d, honest.length)
+  assert.equal(clean.last_sale_price, honest.at(-1).price.toString())
+
+  const page = await newPage(browser)
+  await page.goto(`${stack.appUrl}/#/prices`)
+  const card = page.getByTestId('price-class')
+  await eventually(() => card.getByTestId('last-sale').textContent(), (t) => t === mrcText(honest.at(-1).price), { what: 'the last honest sale shown' })
+  assert.equal(await card.getAttribute('data-include-wash'), 'false')
+  assert.equal(await card.getByTestId('week-trades').textContent(), salesText(honest.length))
+  assert.equal(await card.getByTestId('week-volume').textContent(), mrcText(honest.reduce((a, s) => a + s.price, 0n)))
+  assert.match(await card.getByTestId('explanation').textContent(), new RegExp(`: ${salesText(honest.length)};.*wash trades excluded\\.$`))
+  // 1h candles (the default): as many as the indexer has, drawn on the chart's canvas.
+  const hourly = (await indexerGet('/v1/prices/classes/1/candles?interval=1h')).items
+  assert.ok(hourly.length >= 1)
+  const chart = page.getByTestId('candle-chart')
+  await eventually(() => chart.getAttribute('data-candles'), (n) => n === String(hourly.length), { what: 'the hourly candles drawn' })
+  assert.ok((await chart.locator('canvas').count()) > 0, 'the chart drew on a canvas')
+  await screenshot(page, stack.artifacts, 'prices')
+
+  // With wash trades: the page moves to every sale the chain has; 1m candles equal the indexer's.
+  await page.getByLabel('Include wash trades').check()
+  await eventually(() => card.getByTestId('last-sale').textContent(), (t) => t === mrcText(sales.at(-1).price), { what: 'the last sale with wash trades' })
+  assert.equal(await card.getAttribute('data-include-wash'), 'true')
+  assert.equal(await card.getByTestId('week-trades').textContent(), salesText(sales.length))
+  await page.getByRole('combobox', { name: /^Candles/ }).selectOption('1m')
+  const minutes = (await indexerGet('/v1/prices/classes/1/candles?interval=1m&include_wash=true')).items
+  await eventually(() => chart.getAttribute('data-candles'), (n) => n === String(minutes.length), { what: 'the 1m candles with wash trades' })
+  assert.equal(await page.getByTestId('candle-last').textContent().then((t) => t.includes(`close ${mrcText(BigInt(minutes.at(-1).close))}`)), true)
+  await screenshot(page, stack.artifacts, 'prices-wash')
+
+  // Economy: the supply shown is the token's totalSupply on the chain; the latest day's fees are the indexer's.
+  await page.getByRole('link', { name: 'Economy' }).click()
+  const supply = await read(c.token, tokenAbi, 'totalSupply')
+  await eventually(() => page.getByTestId('metric-supply-value').textContent(), (t) => t === mrcText(supply), { what: 'the supply shown' })
+  const days = (await indexerGet('/v1/economy/daily?limit=500')).items
+  assert.equal(await page.getByTestId('economy-day').textContent(), days.at(-1).day)
+  assert.equal(BigInt(days.at(-1).supply), supply)
+  assert.equal(await page.getByTestId('metric-fees-value').textContent(), mrcText(BigInt(days.at(-1).fees_to_treasury)))
+  assert.equal(await page.getByTestId('metric-holders-value').textContent(), String(days.at(-1).holders))
+  assert.ok(BigInt(days.at(-1).fees_to_treasury) > 0n, 'the seeded sales paid fees')
+  // A chart for every metric with a value on some day (inflation has none on the genesis day: no prior supply).
+  const fields = ['supply', 'minted', 'burned', 'fees_to_treasury', 'volume', 'net_inflation_rate', 'gini', 'velocity', 'holders', 'active_holders']
+  const charted = fields.filter((f) => days.some((d) => d[f] !== null)).length
+  assert.equal(await page.getByTestId('line-chart').count(), charted)
+  await screenshot(page, stack.artifacts, 'economy')
   await page.context().close()
 })
