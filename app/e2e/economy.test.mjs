@@ -222,6 +222,50 @@ test('a wallet user lists an item at a fixed price from the inventory and a cust
   await buyer.context().close()
 })
 
+test('a wallet user who chooses to pay the gas bids from her own wallet: her ETH pays exactly the gas, the relayer gets no request', { timeout: 90_000 }, async () => {
+  const id = demo.listings[demo.items.bob[0].toString()] // bob's seeded 2-hour English auction, no bids yet
+  const page = await newPage(browser)
+  const relayerPosts = []
+  page.on('request', (r) => r.method() === 'POST' && r.url().includes('/api/') && relayerPosts.push(r.url()))
+  const alice = await connectWallet(page, DEMO_KEYS.alice)
+  await page.goto(`${stack.appUrl}/#/listing/${id}`)
+  const live = page.getByTestId('listing-live')
+  await live.getByTestId('gas-choice').getByLabel(/I pay the gas myself/).check()
+  // The choice is kept: the Account page shows it, and it is stored for the next visit.
+  await page.getByRole('link', { name: 'Account' }).click()
+  assert.equal(await page.getByTestId('gas-choice').getByLabel(/I pay the gas myself/).isChecked({ timeout: 15_000 }), true)
+  assert.equal(await page.evaluate(() => localStorage.getItem('mercato.evm.gasPayer')), 'self')
+  await page.goto(`${stack.appUrl}/#/listing/${id}`)
+
+  const before = await chain.public.getBalance({ address: alice.address })
+  assert.ok(before > 0n, 'alice has ETH')
+  await live.getByLabel('Your bid (MRC)').fill('60')
+  await live.getByRole('button', { name: 'Place bid' }).click()
+  const steps = await finishedSteps(live, 1)
+  assert.deepEqual(steps.statuses, ['confirmed'], steps.texts.join('\n'))
+  const step = live.getByTestId('tx-step')
+  assert.equal(await step.getAttribute('data-paid-by'), 'you')
+  assert.deepEqual(await step.locator('.tx-stage.done').allTextContents(), ['signed', 'submitted', 'confirmed'])
+  // Chain: she is the high bidder; the one transaction her wallet sent went straight to the house, from her.
+  const listing = await read(c.auctionHouse, auctionHouseAbi, 'listing', [id])
+  assert.deepEqual([listing.highBidder, listing.highBid], [alice.address, 60n * MRC])
+  assert.equal(alice.sent.length, 1)
+  assert.equal(alice.signed.length, 0, 'no ForwardRequest signed')
+  const receipt = await chain.public.getTransactionReceipt({ hash: alice.sent[0].hash })
+  assert.equal(receipt.status, 'success')
+  assert.equal(receipt.from.toLowerCase(), alice.address.toLowerCase())
+  assert.equal(receipt.to.toLowerCase(), c.auctionHouse.toLowerCase())
+  assert.match(steps.texts[0], new RegExp(`Confirmed in block ${receipt.blockNumber}`))
+  // Her ETH dropped by exactly the gas she paid; the relayer got no request from the page.
+  const after = await chain.public.getBalance({ address: alice.address })
+  assert.equal(before - after, receipt.gasUsed * receipt.effectiveGasPrice)
+  assert.ok(before - after > 0n)
+  assert.deepEqual(relayerPosts, [])
+  await eventually(() => live.getByTestId('high-bid').textContent(), (t) => t === '60 MRC by you', { what: 'high bid shown' })
+  await screenshot(page, stack.artifacts, 'listing-pay-gas')
+  await page.context().close()
+})
+
 test('a market-fee proposal made in the app, voted by a custodial and a wallet holder, queued and executed', { timeout: 180_000 }, async () => {
   const page = await newPage(browser)
   await signIn(page, HUGO)

@@ -1,4 +1,5 @@
 import { encodeFunctionData, formatEther } from 'viem'
+import { GasChoice } from '../components/GasChoice'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TxProgress } from '../components/TxProgress'
 import { formatMrc } from '../chain/format'
@@ -62,12 +63,14 @@ function AccountDetails() {
               </dd>
               <dt>ETH for gas</dt>
               <dd data-testid="eth-balance">
-                {formatEther(account.data.eth)} ETH <span className="hint">(not needed: the relayer pays gas)</span>
+                {formatEther(account.data.eth)} ETH{' '}
+                <span className="hint">{actor!.kind === 'wallet' ? '(needed only when you pay the gas yourself)' : '(not needed: the relayer pays gas)'}</span>
               </dd>
             </dl>
           ) : (
             !account.error && <p aria-busy="true">Loading…</p>
           )}
+          <GasChoice />
         </div>
       </div>
       <div className="card">

@@ -64,7 +64,7 @@ export function Economy() {
         {last && (
           <>
             {' '}
-            Latest day: <strong data-testid="economy-day">{last.day}</strong>.
+            Latest day: <strong data-testid="economy-day" className="nowrap">{last.day}</strong>.
           </>
         )}
       </p>
