@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import { CandlestickSeries, ColorType, createChart, HistogramSeries, LineSeries, type UTCTimestamp } from 'lightweight-charts'
+import { CandlestickSeries, ColorType, createChart, HistogramSeries, LineSeries, type Time, type UTCTimestamp } from 'lightweight-charts'
 
 export interface CandlePoint {
   time: number
@@ -41,7 +41,9 @@ export function LineChart({ data, label, precision = 2 }: { data: { time: number
   const box = useRef<HTMLDivElement>(null)
   useEffect(() => {
     if (!box.current) return
-    const chart = createChart(box.current, { ...base, timeScale: { timeVisible: false, maxBarSpacing: 40 } })
+    // Days: the axis says "12-04" (month-day, UTC), not the library's bare day of the month.
+    const tickMarkFormatter = (time: Time) => new Date(Number(time) * 1000).toISOString().slice(5, 10)
+    const chart = createChart(box.current, { ...base, timeScale: { timeVisible: false, maxBarSpacing: 40, tickMarkFormatter } })
     const priceFormat = { type: 'price' as const, precision, minMove: 10 ** -precision }
     chart.addSeries(LineSeries, { color: '#0b5fff', priceFormat, pointMarkersVisible: data.length < 3 })
       .setData(data.map((d) => ({ time: d.time as UTCTimestamp, value: d.value })))

@@ -1,6 +1,6 @@
 import { useId } from 'react'
-import { formatEther } from 'viem'
 import { useChainData } from '../chain/useChainData'
+import { formatEth } from '../chain/format'
 import { useApp } from '../session/AppContext'
 import { useGasPayer } from '../session/gasChoice'
 
@@ -25,7 +25,7 @@ export function GasChoice() {
       </label>
       <label className="check">
         <input type="radio" name={name} value="self" checked={payer === 'self'} onChange={() => setPayer('self')} />
-        I pay the gas myself{eth.data !== undefined ? ` (you have ${Number(formatEther(eth.data)).toLocaleString('en-US', { maximumFractionDigits: 4 })} ETH)` : ''}
+        I pay the gas myself{eth.data !== undefined ? ` (you have ${formatEth(eth.data)})` : ''}
       </label>
     </fieldset>
   )
