@@ -235,6 +235,9 @@ test('a wallet user who chooses to pay the gas bids from her own wallet: her ETH
   await page.getByRole('link', { name: 'Account' }).click()
   assert.equal(await page.getByTestId('gas-choice').getByLabel(/I pay the gas myself/).isChecked({ timeout: 15_000 }), true)
   assert.equal(await page.evaluate(() => localStorage.getItem('mercato.evm.gasPayer')), 'self')
+  await page.getByTestId('mrc-balance').waitFor({ timeout: 15_000 })
+  await page.locator('.item').first().waitFor({ timeout: 15_000 })
+  await screenshot(page, stack.artifacts, 'account-wallet')
   await page.goto(`${stack.appUrl}/#/listing/${id}`)
 
   const before = await chain.public.getBalance({ address: alice.address })
