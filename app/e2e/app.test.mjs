@@ -175,8 +175,13 @@ test('a custodial user signs up, bids on an English auction and votes with zero 
   await page.getByTestId('who').getByRole('link', { name: 'Sign in' }).waitFor()
   assert.equal(await page.evaluate(() => sessionStorage.getItem('mercato.session')), null)
   step('logged out in the page')
-  const me = await fetch(`${stack.relayerUrl}/v1/me`, { headers: { Authorization: `Bearer ${token}` } })
-  assert.equal(me.status, 401)
+  // The page signs out at once and ends the session on the relayer in the background: wait for that request.
+  const status = await eventually(
+    () => fetch(`${stack.relayerUrl}/v1/me`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.status),
+    (s) => s === 401,
+    { timeout: 10_000, what: 'the old token refused' },
+  )
+  assert.equal(status, 401)
   step('session refused by the relayer')
   await page.context().close()
   step('closed')
