@@ -175,8 +175,13 @@ test('a custodial user signs up, bids on an English auction and votes with zero 
   await page.getByTestId('who').getByRole('link', { name: 'Sign in' }).waitFor()
   assert.equal(await page.evaluate(() => sessionStorage.getItem('mercato.session')), null)
   step('logged out in the page')
-  const me = await fetch(`${stack.relayerUrl}/v1/me`, { headers: { Authorization: `Bearer ${token}` } })
-  assert.equal(me.status, 401)
+  // The page signs out at once and ends the session on the relayer in the background: wait for that request.
+  const status = await eventually(
+    () => fetch(`${stack.relayerUrl}/v1/me`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.status),
+    (s) => s === 401,
+    { timeout: 10_000, what: 'the old token refused' },
+  )
+  assert.equal(status, 401)
   step('session refused by the relayer')
   await page.context().close()
   step('closed')
@@ -304,18 +309,42 @@ test('refusals show the reason: expired session, wrong password, a bid below the
   assert.equal(await read(c.items, itemsAbi, 'ownerOf', [itemOf.Dutch]), c.auctionHouse)
 })
 
-test('the outbid custodial user withdraws the refunded bid (credits) gaslessly', { timeout: 120_000 }, async () => {
+/**
+ * Presses Tab until the focused element's accessible text matches `name` (a button's text, an input's label) and
+ * checks that the page shows where the focus is; fails when `name` cannot be reached with the keyboard.
+ */
+async function tabTo(page, name) {
+  for (let presses = 0; presses < 60; presses++) {
+    await page.keyboard.press('Tab')
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement
+      const text = (el.labels?.[0] ?? el).textContent?.replace(/\s+/g, ' ').trim() ?? ''
+      return { text, outline: getComputedStyle(el).outlineStyle }
+    })
+    if (focused.text.startsWith(name)) {
+      assert.notEqual(focused.outline, 'none', `"${name}" shows a focus outline`)
+      return
+    }
+  }
+  assert.fail(`"${name}" cannot be reached with Tab`)
+}
+
+test('keyboard only: the outbid custodial user logs in and withdraws the refunded bid (credits) gaslessly', { timeout: 120_000 }, async () => {
   assert.equal(await read(c.auctionHouse, auctionHouseAbi, 'credits', [gina]), 20n * MRC, 'outbid: 20 MRC credited')
   const page = await newPage(browser)
   await page.goto(`${stack.appUrl}/#/signin`)
-  await page.getByRole('button', { name: 'I have an account' }).click()
-  await page.getByLabel('Email', { exact: true }).fill(EMAIL)
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
-  await page.getByRole('button', { name: 'Log in' }).click()
+  await tabTo(page, 'I have an account')
+  await page.keyboard.press('Enter')
+  await tabTo(page, 'Email')
+  await page.keyboard.type(EMAIL)
+  await tabTo(page, 'Password')
+  await page.keyboard.type(PASSWORD)
+  await page.keyboard.press('Enter') // submits the form
   assert.equal(await page.getByTestId('credits').textContent({ timeout: 30_000 }), '20 MRC')
   assert.equal(await page.getByTestId('mrc-balance').textContent(), '980 MRC')
   const withdraw = page.getByTestId('withdraw-credits')
-  await withdraw.getByRole('button', { name: 'Withdraw credits to your balance' }).click()
+  await tabTo(page, 'Withdraw credits to your balance')
+  await page.keyboard.press('Enter')
   const done = await finishedSteps(withdraw, 1)
   assert.deepEqual(done.statuses, ['confirmed'], done.texts.join('\n'))
   assert.equal(await read(c.auctionHouse, auctionHouseAbi, 'credits', [gina]), 0n)

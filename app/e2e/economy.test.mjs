@@ -93,13 +93,13 @@ test('seeded stack: the indexer mirrors the demo economy and the browse page lis
   )
   assert.equal(open, 5)
   const sold = await indexerGet('/v1/listings?status=sold')
-  assert.equal(sold.items.length, 3)
+  assert.equal(sold.items.length, 4) // carol's three items, then her sword bought back from bob (the wash trade)
   const page = await newPage(browser)
   await page.goto(`${stack.appUrl}/#/listings`)
   await page.getByTestId('browse-table').waitFor({ timeout: 30_000 })
   await eventually(() => page.locator('tbody tr').count(), (n) => n === 5, { what: 'five open listings shown' })
   await page.getByLabel('Status').selectOption('sold')
-  await eventually(() => page.locator('tbody tr').count(), (n) => n === 3, { what: 'three sold listings shown' })
+  await eventually(() => page.locator('tbody tr').count(), (n) => n === 4, { what: 'four sold listings shown' })
   await page.getByLabel('Status').selectOption('open')
   await page.getByLabel('Kind').selectOption('english')
   await eventually(() => page.locator('tbody tr').count(), (n) => n === 2, { what: 'two open English auctions shown' })
@@ -108,8 +108,7 @@ test('seeded stack: the indexer mirrors the demo economy and the browse page lis
 })
 
 test('a custodial user with zero ETH wins an English auction: outbid by a wallet user, bids again inside the anti-snipe buffer, settles', { timeout: 180_000 }, async () => {
-  // A fresh 10-minute auction (the shortest allowed): the relayer dates custodial requests by the wall clock
-  // (+1 h), so the tests move the chain's clock forward by less than that in all.
+  // A fresh 10-minute auction (the shortest allowed).
   const item = demo.items.bob[2]
   const id = await read(c.auctionHouse, auctionHouseAbi, 'nextListingId')
   await send(DEMO_KEYS.bob, c.auctionHouse, auctionHouseAbi, 'createEnglish', [c.items, item, 50n * MRC, 600])
@@ -223,6 +222,68 @@ test('a wallet user lists an item at a fixed price from the inventory and a cust
   await buyer.context().close()
 })
 
+test('a wallet user who chooses to pay the gas bids from her own wallet: her ETH pays exactly the gas, the relayer gets no request', { timeout: 90_000 }, async () => {
+  const id = demo.listings[demo.items.bob[0].toString()] // bob's seeded 2-hour English auction, no bids yet
+  const page = await newPage(browser)
+  const relayerPosts = []
+  page.on('request', (r) => r.method() === 'POST' && r.url().includes('/api/') && relayerPosts.push(r.url()))
+  const alice = await connectWallet(page, DEMO_KEYS.alice)
+  await page.goto(`${stack.appUrl}/#/listing/${id}`)
+  const live = page.getByTestId('listing-live')
+  await live.getByTestId('gas-choice').getByLabel(/I pay the gas myself/).check()
+  // The choice is kept: the Account page shows it, and it is stored for the next visit.
+  await page.getByRole('link', { name: 'Account' }).click()
+  assert.equal(await page.getByTestId('gas-choice').getByLabel(/I pay the gas myself/).isChecked({ timeout: 15_000 }), true)
+  assert.equal(await page.evaluate(() => localStorage.getItem('mercato.evm.gasPayer')), 'self')
+  await page.getByTestId('mrc-balance').waitFor({ timeout: 15_000 })
+  await page.locator('.item').first().waitFor({ timeout: 15_000 })
+  await screenshot(page, stack.artifacts, 'account-wallet')
+  await page.goto(`${stack.appUrl}/#/listing/${id}`)
+
+  const before = await chain.public.getBalance({ address: alice.address })
+  assert.ok(before > 0n, 'alice has ETH')
+  // A bid below the reserve is refused before the wallet is asked (simulated from her address, reason decoded).
+  await live.getByLabel('Your bid (MRC)').fill('1')
+  await live.getByRole('button', { name: 'Place bid' }).click()
+  let steps = await finishedSteps(live, 1)
+  assert.deepEqual(steps.statuses, ['failed'])
+  assert.match(steps.texts[0], /Your bid of 1 MRC is below the minimum bid of 50 MRC\. Nothing was sent\./)
+  // She declines in her wallet: nothing is sent, the page says so.
+  alice.declineNextSignature()
+  await live.getByLabel('Your bid (MRC)').fill('60')
+  await live.getByRole('button', { name: 'Place bid' }).click()
+  steps = await finishedSteps(live, 1)
+  assert.deepEqual(steps.statuses, ['failed'])
+  assert.match(steps.texts[0], /You declined the request in your wallet/)
+  assert.equal(alice.sent.length, 0)
+  assert.equal(await chain.public.getBalance({ address: alice.address }), before, 'no gas spent on refusals')
+  await live.getByLabel('Your bid (MRC)').fill('60')
+  await live.getByRole('button', { name: 'Place bid' }).click()
+  steps = await finishedSteps(live, 1)
+  assert.deepEqual(steps.statuses, ['confirmed'], steps.texts.join('\n'))
+  const step = live.getByTestId('tx-step')
+  assert.equal(await step.getAttribute('data-paid-by'), 'you')
+  assert.deepEqual(await step.locator('.tx-stage.done').allTextContents(), ['signed', 'submitted', 'confirmed'])
+  // Chain: she is the high bidder; the one transaction her wallet sent went straight to the house, from her.
+  const listing = await read(c.auctionHouse, auctionHouseAbi, 'listing', [id])
+  assert.deepEqual([listing.highBidder, listing.highBid], [alice.address, 60n * MRC])
+  assert.equal(alice.sent.length, 1)
+  assert.equal(alice.signed.length, 0, 'no ForwardRequest signed')
+  const receipt = await chain.public.getTransactionReceipt({ hash: alice.sent[0].hash })
+  assert.equal(receipt.status, 'success')
+  assert.equal(receipt.from.toLowerCase(), alice.address.toLowerCase())
+  assert.equal(receipt.to.toLowerCase(), c.auctionHouse.toLowerCase())
+  assert.match(steps.texts[0], new RegExp(`Confirmed in block ${receipt.blockNumber}`))
+  // Her ETH dropped by exactly the gas she paid; the relayer got no request from the page.
+  const after = await chain.public.getBalance({ address: alice.address })
+  assert.equal(before - after, receipt.gasUsed * receipt.effectiveGasPrice)
+  assert.ok(before - after > 0n)
+  assert.deepEqual(relayerPosts, [])
+  await eventually(() => live.getByTestId('high-bid').textContent(), (t) => t === '60 MRC by you', { what: 'high bid shown' })
+  await screenshot(page, stack.artifacts, 'listing-pay-gas')
+  await page.context().close()
+})
+
 test('a market-fee proposal made in the app, voted by a custodial and a wallet holder, queued and executed', { timeout: 180_000 }, async () => {
   const page = await newPage(browser)
   await signIn(page, HUGO)
@@ -275,12 +336,86 @@ test('a market-fee proposal made in the app, voted by a custodial and a wallet h
   await change.waitFor({ timeout: 30_000 })
   assert.match(await change.textContent(), /2\.5% \(250 bps\) → 3% \(300 bps\)/)
   await screenshot(page, stack.artifacts, 'dao')
+  await page.context().close()
+})
 
-  // Prices and Economy: charts when the indexer serves them, else its reason in words (never a blank page).
-  for (const name of ['prices', 'economy']) {
-    await page.getByRole('link', { name: name === 'prices' ? 'Prices' : 'Economy' }).click()
-    await page.locator('[data-testid=candle-chart], [data-testid=candles-empty], [data-testid=candles-error], [data-testid^=metric-], [data-testid=economy-empty], [data-testid=economy-error]').first().waitFor({ timeout: 30_000 })
-    await screenshot(page, stack.artifacts, name)
+/** An amount as the app writes it (formatMrc: grouped whole MRC, up to four decimals, truncated). */
+function mrcText(amount) {
+  const fraction = (amount % MRC).toString().padStart(18, '0').slice(0, 4).replace(/0+$/, '')
+  return `${(amount / MRC).toLocaleString('en-US')}${fraction ? `.${fraction}` : ''} MRC`
+}
+const salesText = (n) => (n === 1 ? '1 sale' : `${n} sales`)
+
+test('Prices and Economy show the seeded sales: last sale and trades equal the chain and the indexer, the wash toggle changes them, candles are drawn, supply equals totalSupply', { timeout: 120_000 }, async () => {
+  // The chain: every Sale of a class-1 item (the class the page opens on), in chain order.
+  const logs = await chain.public.getContractEvents({ address: c.auctionHouse, abi: auctionHouseAbi, eventName: 'Sale', fromBlock: 0n })
+  const classOf = new Map()
+  const sales = []
+  for (const l of logs) {
+    if (l.args.nft.toLowerCase() !== c.items.toLowerCase()) continue
+    if (!classOf.has(l.args.tokenId)) classOf.set(l.args.tokenId, (await read(c.items, itemsAbi, 'attributes', [l.args.tokenId])).class)
+    if (classOf.get(l.args.tokenId) === 1) sales.push({ at: `${l.blockNumber}-${l.logIndex}`, ...l.args })
   }
+  // The indexer agrees with the chain when wash trades are counted: every class-1 sale, the last one last.
+  const all = await eventually(() => indexerGet('/v1/prices/classes/1?include_wash=true'), (b) => b.trades_7d === sales.length, {
+    what: `the indexer's ${sales.length} class-1 sales`,
+  })
+  assert.equal(all.last_sale_price, sales.at(-1).price.toString())
+  // The seed's wash pattern (carol's sword sold to bob, then bought back from him) is flagged on both sales; the
+  // prices without wash trades are the other sales.
+  const flags = new Map((await indexerGet('/v1/wash-trades?limit=500')).items.map((w) => [`${w.block_number}-${w.log_index}`, w.rules]))
+  const sword = sales.filter((s) => s.tokenId === demo.items.carol[0])
+  assert.equal(sword.length, 2)
+  assert.deepEqual([sword[0].seller, sword[0].buyer], [sword[1].buyer, sword[1].seller], 'A→B then B→A')
+  for (const s of sword) assert.ok(flags.get(s.at)?.includes('back_and_forth'), `sale ${s.at} flagged back_and_forth`)
+  const honest = sales.filter((s) => !flags.has(s.at))
+  assert.ok(honest.length > 0 && honest.length < sales.length, 'the class has honest and wash sales')
+  assert.notEqual(honest.at(-1).price, sales.at(-1).price, 'the last sale differs with and without wash trades')
+  const clean = await indexerGet('/v1/prices/classes/1')
+  assert.equal(clean.trades_7d, honest.length)
+  assert.equal(clean.last_sale_price, honest.at(-1).price.toString())
+
+  const page = await newPage(browser)
+  await page.goto(`${stack.appUrl}/#/prices`)
+  const card = page.getByTestId('price-class')
+  await eventually(() => card.getByTestId('last-sale').textContent(), (t) => t === mrcText(honest.at(-1).price), { what: 'the last honest sale shown' })
+  assert.equal(await card.getAttribute('data-include-wash'), 'false')
+  assert.equal(await card.getByTestId('week-trades').textContent(), salesText(honest.length))
+  assert.equal(await card.getByTestId('week-volume').textContent(), mrcText(honest.reduce((a, s) => a + s.price, 0n)))
+  assert.match(await card.getByTestId('explanation').textContent(), new RegExp(`: ${salesText(honest.length)};.*wash trades excluded\\.$`))
+  // 1h candles (the default): as many as the indexer has, drawn on the chart's canvas.
+  const hourly = (await indexerGet('/v1/prices/classes/1/candles?interval=1h')).items
+  assert.ok(hourly.length >= 1)
+  const chart = page.getByTestId('candle-chart')
+  await eventually(() => chart.getAttribute('data-candles'), (n) => n === String(hourly.length), { what: 'the hourly candles drawn' })
+  assert.ok((await chart.locator('canvas').count()) > 0, 'the chart drew on a canvas')
+  await screenshot(page, stack.artifacts, 'prices')
+
+  // With wash trades: the page moves to every sale the chain has; 1m candles equal the indexer's.
+  await page.getByLabel('Include wash trades').check()
+  await eventually(() => card.getByTestId('last-sale').textContent(), (t) => t === mrcText(sales.at(-1).price), { what: 'the last sale with wash trades' })
+  assert.equal(await card.getAttribute('data-include-wash'), 'true')
+  assert.equal(await card.getByTestId('week-trades').textContent(), salesText(sales.length))
+  await page.getByRole('combobox', { name: /^Candles/ }).selectOption('1m')
+  const minutes = (await indexerGet('/v1/prices/classes/1/candles?interval=1m&include_wash=true')).items
+  await eventually(() => chart.getAttribute('data-candles'), (n) => n === String(minutes.length), { what: 'the 1m candles with wash trades' })
+  assert.equal(await page.getByTestId('candle-last').textContent().then((t) => t.includes(`close ${mrcText(BigInt(minutes.at(-1).close))}`)), true)
+  await screenshot(page, stack.artifacts, 'prices-wash')
+
+  // Economy: the supply shown is the token's totalSupply on the chain; the latest day's fees are the indexer's.
+  await page.getByRole('link', { name: 'Economy' }).click()
+  const supply = await read(c.token, tokenAbi, 'totalSupply')
+  await eventually(() => page.getByTestId('metric-supply-value').textContent(), (t) => t === mrcText(supply), { what: 'the supply shown' })
+  const days = (await indexerGet('/v1/economy/daily?limit=500')).items
+  assert.equal(await page.getByTestId('economy-day').textContent(), days.at(-1).day)
+  assert.equal(BigInt(days.at(-1).supply), supply)
+  assert.equal(await page.getByTestId('metric-fees-value').textContent(), mrcText(BigInt(days.at(-1).fees_to_treasury)))
+  assert.equal(await page.getByTestId('metric-holders-value').textContent(), String(days.at(-1).holders))
+  assert.ok(BigInt(days.at(-1).fees_to_treasury) > 0n, 'the seeded sales paid fees')
+  // A chart for every metric with a value on some day (inflation has none on the genesis day: no prior supply).
+  const fields = ['supply', 'minted', 'burned', 'fees_to_treasury', 'volume', 'net_inflation_rate', 'gini', 'velocity', 'holders', 'active_holders']
+  const charted = fields.filter((f) => days.some((d) => d[f] !== null)).length
+  assert.equal(await page.getByTestId('line-chart').count(), charted)
+  await screenshot(page, stack.artifacts, 'economy')
   await page.context().close()
 })

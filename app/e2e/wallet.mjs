@@ -1,7 +1,9 @@
 // A real EIP-1193 wallet for the browser tests: window.ethereum in the page, backed by an anvil development key held
-// by the test process. It signs eth_signTypedData_v4 for real (viem's local account), answers the account and chain
-// methods, and passes every other method to the node. It is the user's wallet, not a stand-in for anything of ours:
+// by the test process. It signs eth_signTypedData_v4 for real (viem's local account), signs and broadcasts
+// eth_sendTransaction (the user paying the gas), answers the account and chain methods, and passes every other
+// method to the node. It is the user's wallet, not a stand-in for anything of ours:
 // the app, the relayer and the forwarder all check what it signs.
+import { createWalletClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 
 /** Turns the JSON typed data a dapp sends into what viem signs (integers as bigint). */
@@ -29,7 +31,11 @@ function typedDataFromJson(json) {
 export async function installWallet(page, { privateKey, rpcUrl, chainId }) {
   const account = privateKeyToAccount(privateKey)
   const signed = []
+  const sent = []
   let declineNext = false
+  // Transactions the page asks the wallet to send are signed here with the key and broadcast (nonce, gas and fees
+  // filled from the node, as a wallet does): the user pays the gas.
+  const sender = createWalletClient({ account, transport: http(rpcUrl) })
 
   await page.exposeBinding('__mercatoTestWallet', async (_source, method, params) => {
     try {
@@ -55,6 +61,25 @@ export async function installWallet(page, { privateKey, rpcUrl, chainId }) {
           const signature = await account.signTypedData(typedData)
           signed.push(typedData)
           return { result: signature }
+        }
+        case 'eth_sendTransaction': {
+          const [tx] = params
+          if (tx.from && tx.from.toLowerCase() !== account.address.toLowerCase()) {
+            return { error: { code: 4100, message: `this wallet does not hold ${tx.from}` } }
+          }
+          if (declineNext) {
+            declineNext = false
+            return { error: { code: 4001, message: 'User rejected the request.' } }
+          }
+          const hash = await sender.sendTransaction({
+            chain: null,
+            to: tx.to,
+            data: tx.data ?? tx.input,
+            value: tx.value === undefined ? 0n : BigInt(tx.value),
+            gas: tx.gas === undefined ? undefined : BigInt(tx.gas),
+          })
+          sent.push({ to: tx.to, data: tx.data ?? tx.input, hash })
+          return { result: hash }
         }
         default: {
           const response = await fetch(rpcUrl, {
@@ -96,6 +121,7 @@ export async function installWallet(page, { privateKey, rpcUrl, chainId }) {
   return {
     address: account.address,
     signed,
+    sent,
     declineNextSignature: () => {
       declineNext = true
     },

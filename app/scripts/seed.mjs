@@ -15,9 +15,13 @@ import { privateKeyToAccount } from 'viem/accounts'
 
 const APP = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
-/** anvil's development keys 0 (deployer, genesis holder, minter) and 2-4 (the demo's wallet users). */
+/**
+ * anvil's development keys 0 (deployer, genesis holder, minter), 1 (the studio's second treasury account, which pays
+ * carol) and 2-4 (the demo's wallet users).
+ */
 export const DEMO_KEYS = {
   deployer: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+  studio: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
   alice: '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
   bob: '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
   carol: '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
@@ -115,8 +119,12 @@ export async function seed({ rpcUrl, manifest, relayerUrl, log = (line) => proce
   const items = {}
   plan.forEach(([owner], i) => (items[owner] ??= []).push(firstItem + BigInt(i)))
   const addressOf = (name) => wallets[name] ?? custodial.find((u) => u.name === name).address
+  // Who first pays a user decides the indexer's `common_funder` wash rule: alice, bob and the custodial users are
+  // paid by the deployer, carol by the studio's second account, so carol's sales to alice and bob are honest.
+  const studio = privateKeyToAccount(K.studio).address
   await phase('MRC for every user, items minted', async (send) => {
-    for (const name of Object.keys(wallets)) await send(K.deployer, c.token, tokenAbi, 'transfer', [wallets[name], parseEther('25000')])
+    for (const name of ['alice', 'bob']) await send(K.deployer, c.token, tokenAbi, 'transfer', [wallets[name], parseEther('25000')])
+    await send(K.deployer, c.token, tokenAbi, 'transfer', [studio, parseEther('25000')])
     for (const u of custodial) await send(K.deployer, c.token, tokenAbi, 'transfer', [u.address, parseEther('5000')])
     for (const [owner, klass, rarity, power] of plan) {
       await send(K.deployer, c.items, itemsAbi, 'mint', [addressOf(owner), { class: klass, rarity, power }])
@@ -127,6 +135,7 @@ export async function seed({ rpcUrl, manifest, relayerUrl, log = (line) => proce
   const listings = {}
   const firstListing = await read(c.auctionHouse, auctionHouseAbi, 'nextListingId')
   await phase('approvals and listings (English, Dutch, fixed price)', async (send) => {
+    await send(K.studio, c.token, tokenAbi, 'transfer', [wallets.carol, parseEther('25000')])
     for (const name of Object.keys(wallets)) {
       await send(K[name], c.items, itemsAbi, 'setApprovalForAll', [c.auctionHouse, true])
       await send(K[name], c.token, tokenAbi, 'approve', [c.auctionHouse, maxUint256])
@@ -158,8 +167,12 @@ export async function seed({ rpcUrl, manifest, relayerUrl, log = (line) => proce
     await send(K.carol, c.auctionHouse, auctionHouseAbi, 'bid', [listingOf(items.alice[0]), parseEther('12')])
     await send(K.deployer, c.governor, governorAbi, 'propose', [[c.economyConfig], [0n], [change], description])
   })
-  await phase('an outbid', async (send) => {
+  // A wash pattern for the price pages: bob lists the sword he bought from carol and carol buys it back (A→B then
+  // B→A: the indexer flags both sales `back_and_forth` and leaves them out of prices unless asked).
+  const washListing = await read(c.auctionHouse, auctionHouseAbi, 'nextListingId')
+  await phase('an outbid; bob lists the sword he bought from carol', async (send) => {
     await send(K.bob, c.auctionHouse, auctionHouseAbi, 'bid', [listingOf(items.alice[0]), parseEther('15')])
+    await send(K.bob, c.auctionHouse, auctionHouseAbi, 'createFixed', [c.items, items.carol[0], parseEther('14')])
   })
   const proposalId = await read(c.governor, governorAbi, 'hashProposal', [
     [c.economyConfig],
@@ -171,14 +184,15 @@ export async function seed({ rpcUrl, manifest, relayerUrl, log = (line) => proce
     if (i > 100) throw new Error('seed: the proposal did not become active')
     await new Promise((r) => setTimeout(r, 200))
   }
-  await phase('votes on the proposal', async (send) => {
+  await phase('votes on the proposal; carol buys her sword back (a wash trade)', async (send) => {
     await send(K.alice, c.governor, governorAbi, 'castVote', [proposalId, 1])
     await send(K.carol, c.governor, governorAbi, 'castVote', [proposalId, 2])
+    await send(K.carol, c.auctionHouse, auctionHouseAbi, 'buy', [washListing, parseEther('14')])
   })
   log(
-    `seed: done: ${plan.length} items, ${Number(next - firstListing)} listings (3 sold), 2 bids, proposal ${proposalId.toString().slice(0, 12)}…`,
+    `seed: done: ${plan.length} items, ${Number(washListing + 1n - firstListing)} listings (4 sold, 2 of them a wash trade), 2 bids, proposal ${proposalId.toString().slice(0, 12)}…`,
   )
-  return { skipped: false, wallets, custodial, items, listings, proposalId }
+  return { skipped: false, wallets, custodial, items, listings, washListing, proposalId }
 }
 
 async function main() {

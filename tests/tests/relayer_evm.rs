@@ -468,3 +468,47 @@ async fn view_hash(pool: &sqlx::PgPool, id: i64) -> B256 {
         sqlx::query_as("SELECT tx_hash FROM requests WHERE id = $1").bind(id).fetch_one(pool).await.unwrap();
     B256::from_slice(&hash)
 }
+
+/// A chain whose clock runs ahead of the wall clock (anvil's time travel, as in the demo and the app's browser
+/// tests): custodial forward requests are dated by the latest block's time, so the forwarder still accepts them.
+/// With a wall-clock deadline (+1 h) the forwarder refused every custodial call once the chain was > 1 h ahead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn custodial_calls_land_when_the_chain_clock_runs_ahead() {
+    let deployed = deploy(&["--block-time", "1"]);
+    let c = deployed.manifest.evm.as_ref().unwrap().contracts;
+    let provider = ProviderBuilder::new().connect_http(deployed.anvil.endpoint().parse().unwrap());
+    let pg = LocalPostgres::start().unwrap();
+    let pool = mercato_relayer::db::connect(&pg.create_database("relayer").unwrap(), 16).await.unwrap();
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let policy = SponsorPolicy { user_daily_gas: 5_000_000, global_daily_gas: 1_000_000_000 };
+    let relayer = start_relayer(&deployed, pool.clone(), policy, stop, true).await;
+    let (status, session) = relayer
+        .post("/v1/auth/signup", json!({"email": "jo@example.com", "password": "jo's long password"}), None, None)
+        .await;
+    assert_eq!(status, 201, "{session}");
+    let token = session["token"].as_str().unwrap().to_owned();
+    let jo: Address = session["user"]["evm_address"].as_str().unwrap().parse().unwrap();
+
+    // Two hours ahead of the wall clock (more than the request's validity window), then one block at that time.
+    provider.raw_request::<_, i64>("evm_increaseTime".into(), (7_200,)).await.unwrap();
+    provider.evm_mine(None).await.unwrap();
+    let wall = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let latest = provider.get_block_by_number(alloy::eips::BlockNumberOrTag::Latest).await.unwrap().unwrap();
+    assert!(latest.header.timestamp > wall + 3_600, "the chain's clock is more than an hour ahead");
+
+    let approve = MercatoToken::approveCall { spender: c.auction_house, value: U256::from(7u64) }.abi_encode();
+    let view = call(&relayer, &token, "ahead", c.token, approve).await;
+    assert_eq!(view["status"], "confirmed");
+    let mrc = MercatoToken::new(c.token, &provider);
+    assert_eq!(mrc.allowance(jo, c.auction_house).call().await.unwrap(), U256::from(7u64), "the call landed");
+    // The deadline it was signed with: the chain's time at signing plus the validity window (one hour).
+    let receipt =
+        provider.get_transaction_receipt(view_hash(&pool, view["id"].as_i64().unwrap()).await).await.unwrap().unwrap();
+    let tx = provider.get_transaction_by_hash(receipt.transaction_hash).await.unwrap().unwrap();
+    let input = alloy::consensus::Transaction::input(&tx);
+    let executed = MercatoForwarder::executeCall::abi_decode(input).unwrap();
+    let deadline: u64 = executed.request.deadline.to::<u64>();
+    let mined = provider.get_block_by_number(receipt.block_number.unwrap().into()).await.unwrap().unwrap();
+    assert!(deadline > mined.header.timestamp && deadline <= mined.header.timestamp + 3_600, "deadline {deadline}");
+    let _ = stop_tx.send(true);
+}

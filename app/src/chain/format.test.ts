@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatMrc, parseMrc, relativeTime } from './format'
+import { formatEth, formatMrc, parseMrc, relativeTime } from './format'
 
 const MRC = 10n ** 18n
 
@@ -35,5 +35,15 @@ describe('relativeTime', () => {
     expect(relativeTime(1_090n, 1_000n)).toBe('in 1 min 30 s')
     expect(relativeTime(1_000n, 1_005n)).toBe('5 s ago')
     expect(relativeTime(1_000n + 2n * 86_400n + 3_600n, 1_000n)).toBe('in 2 d 1 h')
+  })
+})
+
+describe('formatEth', () => {
+  it('six decimals at most, truncated and grouped; zero and dust in words', () => {
+    expect(formatEth(9_999_999_131_310_755_514_293n)).toBe('9,999.999131 ETH')
+    expect(formatEth(0n)).toBe('0 ETH')
+    expect(formatEth(10n ** 18n)).toBe('1 ETH')
+    expect(formatEth(117_358_000_821_506n)).toBe('0.000117 ETH')
+    expect(formatEth(1n)).toBe('< 0.000001 ETH')
   })
 })

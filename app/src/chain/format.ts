@@ -1,4 +1,4 @@
-import { formatUnits, parseUnits } from 'viem'
+import { formatEther, formatUnits, parseUnits } from 'viem'
 
 /** MRC has 18 decimals; amounts stay bigint end to end and are only turned into text here. */
 export const MRC_DECIMALS = 18
@@ -11,6 +11,14 @@ export function formatMrc(amount: bigint): string {
   // Never show a non-zero amount as "0": dust below the fourth decimal reads "< 0.0001 MRC".
   if (amount > 0n && whole === '0' && !trimmed) return '< 0.0001 MRC'
   return `${trimmed ? `${grouped}.${trimmed}` : grouped} MRC`
+}
+
+/** ETH to six decimals, grouped (a wallet's full 18 decimals would overflow the card); dust is "< 0.000001 ETH". */
+export function formatEth(wei: bigint): string {
+  const [whole, fraction = ''] = formatEther(wei).split('.')
+  const shown = fraction.slice(0, 6).replace(/0+$/, '')
+  if (wei > 0n && whole === '0' && !shown) return '< 0.000001 ETH'
+  return `${BigInt(whole).toLocaleString('en-US')}${shown ? `.${shown}` : ''} ETH`
 }
 
 /** Parses what a person typed ("12.5") into base units; null when it is not a positive amount. */

@@ -4,6 +4,14 @@ import { formatMrc } from '../chain/format'
 import { RelayerError, plainReason } from '../relayer/errors'
 import { WalletError } from '../session/wallet'
 
+/** A wallet user's own transaction would revert: refused before the wallet is asked (no gas spent). */
+export class DirectRevert extends Error {
+  constructor(readonly reason: string) {
+    super(reason)
+    this.name = 'DirectRevert'
+  }
+}
+
 /** Every custom error the Mercato contracts can revert with (from the generated ABIs). */
 const ERRORS = [...auctionHouseAbi, ...governorAbi, ...tokenAbi, ...itemsAbi].filter(
   (item) => item.type === 'error',
@@ -70,6 +78,7 @@ export function explain(error: unknown): Explained {
     return { title: title + retry, reason: error.reason, detail: error.message }
   }
   if (error instanceof WalletError) return { title: error.message, reason: error.reason }
+  if (error instanceof DirectRevert) return { title: `${error.reason} Nothing was sent.`, reason: 'would_revert' }
   const message = error instanceof Error ? error.message : String(error)
   return { title: 'Something went wrong.', detail: message }
 }

@@ -15,9 +15,9 @@ export interface GaslessCall {
 
 /** Progress of one gasless call, for the UI. */
 export type Progress =
-  | { stage: 'signing' }
+  | { stage: 'signing'; direct?: boolean }
   | { stage: 'sending' }
-  | { stage: 'tracking'; view: RequestView }
+  | { stage: 'tracking'; view: RequestView; direct?: boolean }
 
 /** How long a wallet's signed request stays valid (the forwarder refuses it afterwards). */
 const DEADLINE_SECONDS = 3_600n

@@ -3,6 +3,8 @@ import { RelayerError } from '../relayer/errors'
 import { useApp } from '../session/AppContext'
 import type { RequestView } from '../relayer/types'
 import { explain, explainFailure, type Explained } from './explain'
+import { gasPayer } from '../session/gasChoice'
+import { sendDirect } from './direct'
 import { sendGasless, type GaslessCall, type Progress } from './send'
 
 /** One step of an action (e.g. "Allow the auction house to spend MRC", then "Place the bid"). */
@@ -42,9 +44,12 @@ export function useGasless() {
         stepsRef.current = [...stepsRef.current, { label }]
         setSteps(stepsRef.current)
         try {
-          const result = await sendGasless(actor, deployment.evm, client, call, (progress) =>
-            update(index, { progress }),
-          )
+          const onProgress = (progress: Progress) => update(index, { progress })
+          // An EVM wallet user who chose to pay the gas sends the transaction from the wallet (see gasChoice.ts).
+          const result =
+            actor.kind === 'wallet' && gasPayer() === 'self'
+              ? await sendDirect(actor, client, call, onProgress)
+              : await sendGasless(actor, deployment.evm, client, call, onProgress)
           update(index, { result })
           if (result.status === 'failed') {
             const error = { title: explainFailure(result.error), reason: 'failed', detail: result.error ?? undefined }

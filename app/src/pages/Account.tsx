@@ -1,7 +1,8 @@
-import { encodeFunctionData, formatEther } from 'viem'
+import { encodeFunctionData } from 'viem'
+import { GasChoice } from '../components/GasChoice'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TxProgress } from '../components/TxProgress'
-import { formatMrc } from '../chain/format'
+import { formatEth, formatMrc } from '../chain/format'
 import { RARITIES, readAccount, readOwnedItems } from '../chain/reads'
 import { useChainData } from '../chain/useChainData'
 import { auctionHouseAbi } from '../generated/abis'
@@ -56,18 +57,20 @@ function AccountDetails() {
               <dt>Voting power</dt>
               <dd data-testid="voting-power">{formatMrc(account.data.votes)}</dd>
               <dt>Auction credits (refunds of outbid bids)</dt>
-              <dd data-testid="credits">{formatMrc(account.data.credits)}</dd>
               <dd>
+                <span data-testid="credits">{formatMrc(account.data.credits)}</span>
                 <WithdrawCredits amount={account.data.credits} />
               </dd>
               <dt>ETH for gas</dt>
               <dd data-testid="eth-balance">
-                {formatEther(account.data.eth)} ETH <span className="hint">(not needed: the relayer pays gas)</span>
+                {formatEth(account.data.eth)}{' '}
+                <span className="hint">{actor!.kind === 'wallet' ? '(needed only when you pay the gas yourself)' : '(not needed: the relayer pays gas)'}</span>
               </dd>
             </dl>
           ) : (
             !account.error && <p aria-busy="true">Loading…</p>
           )}
+          <GasChoice />
         </div>
       </div>
       <div className="card">
@@ -118,3 +121,4 @@ function WithdrawCredits({ amount }: { amount: bigint }) {
     </div>
   )
 }
+

@@ -82,7 +82,7 @@ export function Browse() {
 
 /** What a listing costs or stands at, in words. */
 export function priceText(l: IndexedListing): string {
-  if (l.kind === 'english') return l.high_bid && l.bid_count > 0 ? `${formatMrc(BigInt(l.high_bid))} high bid (${l.bid_count} bids)` : `reserve ${formatMrc(BigInt(l.start_price))}`
+  if (l.kind === 'english') return l.high_bid && l.bid_count > 0 ? `${formatMrc(BigInt(l.high_bid))} high bid (${l.bid_count === 1 ? "1 bid" : `${l.bid_count} bids`})` : `reserve ${formatMrc(BigInt(l.start_price))}`
   return formatMrc(BigInt(l.current_price ?? l.start_price))
 }
 

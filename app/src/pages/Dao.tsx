@@ -1,4 +1,5 @@
 import { encodeFunctionData } from 'viem'
+import { GasChoice } from '../components/GasChoice'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TxProgress } from '../components/TxProgress'
 import { formatMrc, formatUtc, relativeTime, shortAddress } from '../chain/format'
@@ -28,8 +29,9 @@ export function Dao() {
       </div>
       <p className="hint">
         MRC holders decide the economy&apos;s parameters. Your voting power is the MRC you hold (or that is delegated to
-        you) when a proposal opens. Voting costs you no gas.
+        you) when a proposal opens. Voting costs you no gas (wallet users may pay it themselves).
       </p>
+      <GasChoice />
       <div className="columns">
         <ParameterPanel />
         <DelegateForm />

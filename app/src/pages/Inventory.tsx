@@ -1,4 +1,5 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react'
+import { GasChoice } from '../components/GasChoice'
 import { encodeFunctionData } from 'viem'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TxProgress } from '../components/TxProgress'
@@ -36,6 +37,7 @@ function InventoryOf({ address }: { address: string }) {
     <section className="page" aria-labelledby="inventory-title">
       <h1 id="inventory-title">Inventory</h1>
       <p className="hint">Your items as the indexer has them (a block or two behind the chain), with every transfer and sale.</p>
+      <GasChoice />
       {items.error && <ErrorNotice error={explainIndexer(items.error, 'Your items could not be loaded')} />}
       {items.data && shown.length === 0 && <p data-testid="no-inventory">You hold no items yet.</p>}
       {shown.length > 0 && (

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { GasChoice } from '../components/GasChoice'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TxProgress } from '../components/TxProgress'
 import { formatMrc, formatUtc, relativeTime, shortAddress } from '../chain/format'
@@ -104,6 +105,7 @@ export function ListingPage() {
               )}
             </dl>
           )}
+          {l && actor && l.seller.toLowerCase() !== me && <GasChoice />}
           {l && actor && l.seller.toLowerCase() !== me && (l.kind !== 'English' ? <BuyAction listing={l} gasless={gasless} /> : ended ? <SettleAction listing={l} gasless={gasless} /> : <BidForm listing={l} gasless={gasless} />)}
           {l && !actor && (
             <p className="notice">

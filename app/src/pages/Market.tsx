@@ -1,4 +1,5 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react'
+import { GasChoice } from '../components/GasChoice'
 import { encodeFunctionData } from 'viem'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TxProgress } from '../components/TxProgress'
@@ -26,7 +27,8 @@ export function Market() {
           {market.loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
-      <p className="hint">Listings read live from the auction house contract. Bids and purchases cost you no gas.</p>
+      <p className="hint">Listings read live from the auction house contract. Bids and purchases cost you no gas (wallet users may pay it themselves).</p>
+      <GasChoice />
       {market.error && <ErrorNotice error={explain(market.error)} />}
       {market.data && shown.length === 0 && <p>No open listings right now.</p>}
       {market.data && now !== undefined && (

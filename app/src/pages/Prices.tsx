@@ -1,15 +1,15 @@
 import { useId, useState } from 'react'
 import { CandleChart } from '../components/Chart'
 import { ErrorNotice } from '../components/ErrorNotice'
-import { formatMrc } from '../chain/format'
+import { formatMrc, formatUtc } from '../chain/format'
 import { useChainData } from '../chain/useChainData'
-import { analytics, type Candle, type CandleInterval, type PriceSummary } from '../indexer/analytics'
+import { analytics, type Candle, type CandleInterval, type PriceSummary, type PriceWindow } from '../indexer/analytics'
 import { explainIndexer } from '../indexer/client'
 import { useApp } from '../session/AppContext'
 
 const CLASSES = [1, 2, 3]
 const INTERVALS: CandleInterval[] = ['1m', '1h', '1d']
-const toMrc = (v: bigint) => Number(v / 10n ** 14n) / 1e4
+const toMrc = (v: bigint) => Number(v / 10n ** 12n) / 1e6
 
 /** Prices per collection and item class, from the indexer: floor, last sale, volume, VWAP, candles, explanation. */
 export function Prices() {
@@ -21,11 +21,15 @@ export function Prices() {
   const summary = useChainData(() => analytics.itemClass(klass, includeWash), [klass, includeWash], 10_000)
   const candles = useChainData(() => analytics.candles(klass, interval, includeWash), [klass, interval, includeWash], 10_000)
   const washId = useId()
+  const last = candles.data?.at(-1)
 
   return (
     <section className="page" aria-labelledby="prices-title">
       <h1 id="prices-title">Prices</h1>
-      <p className="hint">Sales of Mercato items as the indexer prices them. Wash trades (an item sold back and forth between the same people) are left out unless you include them.</p>
+      <p className="hint">
+        Sales of Mercato items as the indexer prices them, on the chain's clock. Wash trades (an item sold back and forth between the same people, bought
+        again and again by one wallet, or traded between wallets first paid by the same address) are left out unless you include them.
+      </p>
       <div className="filters">
         <label>
           Item class
@@ -50,16 +54,25 @@ export function Prices() {
         </label>
       </div>
       <div className="columns">
-        <Summary title="All items (collection)" data={collection.data} error={collection.error} testId="price-collection" />
         <Summary title={`Class ${klass}`} data={summary.data} error={summary.error} testId="price-class" />
+        <Summary title="All items (collection)" data={collection.data} error={collection.error} testId="price-collection" />
       </div>
       <div className="card">
         <h2>
-          Class {klass}, {interval} candles
+          Class {klass}, {interval} candles{includeWash ? ' (wash trades included)' : ''}
         </h2>
         {candles.error && <ErrorNotice error={explainIndexer(candles.error, 'The candles could not be loaded')} testId="candles-error" />}
-        {candles.data && candles.data.length === 0 && <p data-testid="candles-empty">No sales in this class yet.</p>}
-        {candles.data && candles.data.length > 0 && <CandleChart data={candles.data.map(point)} label={`Price candles of class ${klass}, ${interval}`} />}
+        {candles.data && candles.data.length === 0 && <p data-testid="candles-empty">No sales in this class yet{includeWash ? '' : ' (wash trades left out)'}.</p>}
+        {candles.data && candles.data.length > 0 && (
+          <>
+            <CandleChart data={candles.data.map(point)} label={`Price candles of class ${klass}, ${interval}`} />
+            {last && (
+              <p className="hint" data-testid="candle-last">
+                Latest candle, from {formatUtc(last.time)}: {last.explanation}.
+              </p>
+            )}
+          </>
+        )}
       </div>
     </section>
   )
@@ -67,25 +80,39 @@ export function Prices() {
 
 const point = (c: Candle) => ({ time: c.time, open: toMrc(c.open), high: toMrc(c.high), low: toMrc(c.low), close: toMrc(c.close), volume: toMrc(c.volume) })
 
-function Summary({ title, data, error, testId }: { title: string; data: PriceSummary | undefined; error: Error | undefined; testId: string }) {
-  const amount = (v: bigint | null) => (v === null ? '—' : formatMrc(v))
+const amount = (v: bigint | null) => (v === null ? '—' : formatMrc(v))
+
+function WindowFacts({ label, w, testId }: { label: string; w: PriceWindow; testId: string }) {
   return (
-    <div className="card" data-testid={testId}>
+    <>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>
+        <span data-testid={`${testId}-trades`}>{w.trades === 1 ? '1 sale' : `${w.trades} sales`}</span>, volume{' '}
+        <span data-testid={`${testId}-volume`}>{formatMrc(w.volume)}</span>, VWAP <span data-testid={`${testId}-vwap`}>{amount(w.vwap)}</span>
+      </dd>
+    </>
+  )
+}
+
+function Summary({ title, data, error, testId }: { title: string; data: PriceSummary | undefined; error: Error | undefined; testId: string }) {
+  return (
+    <div className="card" data-testid={testId} data-include-wash={data ? String(data.includeWash) : undefined}>
       <h2>{title}</h2>
       {error && <ErrorNotice error={explainIndexer(error, 'Prices could not be loaded')} />}
       {data && (
         <>
           <dl className="facts">
             <dt>Floor</dt>
-            <dd>{amount(data.floor)}</dd>
+            <dd data-testid="floor">{data.floor === null ? 'nothing listed' : formatMrc(data.floor)}</dd>
             <dt>Last sale</dt>
-            <dd>{amount(data.lastSale)}</dd>
-            <dt>Volume</dt>
-            <dd>{formatMrc(data.volume)}</dd>
-            <dt>VWAP</dt>
-            <dd>{amount(data.vwap)}</dd>
+            <dd>
+              <span data-testid="last-sale">{data.lastSale ? formatMrc(data.lastSale.price) : 'none yet'}</span>
+              {data.lastSale && <span className="hint"> · {formatUtc(data.lastSale.time)}</span>}
+            </dd>
+            <WindowFacts label="Last 24 hours" w={data.day} testId="day" />
+            <WindowFacts label="Last 7 days" w={data.week} testId="week" />
           </dl>
-          {data.explanation && <p data-testid="explanation">{data.explanation}</p>}
+          <p data-testid="explanation">{data.explanation}</p>
         </>
       )}
       {!data && !error && <p aria-busy="true">Loading…</p>}

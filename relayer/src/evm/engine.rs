@@ -130,6 +130,9 @@ fn classify_broadcast_error(error: &str) {
     }
 }
 
+/// How long a custodial forward request stays valid after the latest block's time (the forwarder's deadline).
+const CUSTODIAL_VALIDITY_SECS: u64 = 3_600;
+
 /// What custodial requests of one round are signed with.
 #[derive(Default)]
 struct CustodialSigners {
@@ -137,6 +140,9 @@ struct CustodialSigners {
     keys: std::collections::HashMap<i64, keys::CustodialKeys>,
     /// Forwarder nonces by address.
     nonces: std::collections::HashMap<Address, U256>,
+    /// The latest block's timestamp: custodial requests are dated by the chain's clock, which the forwarder checks
+    /// their deadline against (a chain whose clock runs ahead of the wall clock would refuse a wall-clock deadline).
+    chain_time: u64,
 }
 
 /// An attempt with its request.
@@ -432,15 +438,13 @@ impl EvmEngine {
             EvmPayload::Custodial { user_id, from, to, data, gas } => {
                 let keys = signers.keys.get(user_id).ok_or("the user's keys are missing")?;
                 let nonce = *signers.nonces.get(from).ok_or("the forwarder nonce could not be read")?;
-                let now =
-                    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
                 let request = ForwardRequest {
                     from: *from,
                     to: *to,
                     value: U256::ZERO,
                     gas: U256::from(*gas),
                     nonce,
-                    deadline: U48::from(now + 3_600),
+                    deadline: U48::from(signers.chain_time + CUSTODIAL_VALIDITY_SECS),
                     data: data.clone(),
                 };
                 let signature =
@@ -481,7 +485,13 @@ impl EvmEngine {
         for from in addresses {
             nonces.insert(from, forwarder.nonces(from).call().await.map_err(|e| e.to_string())?);
         }
-        Ok(CustodialSigners { keys, nonces })
+        let latest = self
+            .provider
+            .get_block_by_number(BlockNumberOrTag::Latest)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("the node has no latest block")?;
+        Ok(CustodialSigners { keys, nonces, chain_time: latest.header.timestamp })
     }
 
     async fn claim_and_send(&self, lane: i32) -> Result<usize, String> {
