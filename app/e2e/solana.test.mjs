@@ -97,6 +97,14 @@ test('a custodial user with zero SOL bids on a Solana English auction; the index
   const highBid = page.getByTestId('high-bid')
   assert.match(await highBid.textContent({ timeout: 30_000 }), /^120 MRC by /)
 
+  step('a bid of 1 MRC is refused with the reason (the relayer simulated it; nothing was sent)')
+  await page.getByLabel('Your bid (MRC)').fill('1')
+  await page.getByRole('button', { name: 'Place bid' }).click()
+  const low = await finishedSteps(page.getByTestId('solana-action'), 1)
+  assert.deepEqual(low.statuses, ['failed'])
+  assert.match(low.texts[0], /nothing was sent\. Your bid is too low/)
+  assert.equal(await page.getByTestId('solana-action').getByTestId('error-reason').textContent(), 'simulation_failed')
+
   step('bid 130 MRC')
   await page.getByLabel('Your bid (MRC)').fill('130')
   await page.getByRole('button', { name: 'Place bid' }).click()
@@ -122,7 +130,9 @@ test('a custodial user with zero SOL bids on a Solana English auction; the index
   step('page agrees')
   // Gasless: still no SOL of her own, and the page asked the relayer to build the bid, then to send it as hers.
   assert.equal(await lamports(stack.solanaRpcUrl, custodial), 0n, 'still no SOL')
-  assert.deepEqual(relayerCalls, ['POST /api/v1/solana/actions', 'POST /api/v1/solana/instructions'])
+  // The refused bid and the bid: each built by the relayer, then sent as hers.
+  const oneAction = ['POST /api/v1/solana/actions', 'POST /api/v1/solana/instructions']
+  assert.deepEqual(relayerCalls, [...oneAction, ...oneAction])
 
   step('buy the fixed-price item (250 MRC)')
   const fixed = (await indexer('/listings?kind=fixed&status=open')).items[0]

@@ -1,9 +1,9 @@
 import { useCallback, useRef, useState } from 'react'
-import { explain, explainFailure } from '../gasless/explain'
 import type { Step } from '../gasless/useGasless'
 import { RelayerError } from '../relayer/errors'
 import type { RequestView, SolanaAction } from '../relayer/types'
 import { useApp } from '../session/AppContext'
+import { explainSolana, explainSolanaFailure } from './errors'
 import { sendSolana } from './send'
 import { useSolana } from './SolanaContext'
 
@@ -32,12 +32,12 @@ export function useSolanaAction() {
         const result = await sendSolana(actor, action, (progress) => update({ progress }))
         update({ result })
         if (result.status === 'failed') {
-          update({ error: { title: explainFailure(result.error), reason: 'failed', detail: result.error ?? undefined } })
+          update({ error: { title: explainSolanaFailure(result.error), reason: 'failed', detail: result.error ?? undefined } })
           return null
         }
         return result
       } catch (error) {
-        update({ error: explain(error) })
+        update({ error: explainSolana(error) })
         if (error instanceof RelayerError && error.status === 401 && actor.kind === 'custodial') void signOut()
         return null
       } finally {
