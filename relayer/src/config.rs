@@ -112,6 +112,9 @@ pub struct ServeArgs {
     /// Sponsored requests a principal may send per minute.
     #[arg(long, env = "MERCATO_RELAYER_REQUESTS_PER_MINUTE", default_value_t = 120)]
     pub requests_per_minute: usize,
+    /// Solana actions (`/v1/solana/actions`) a client address may have built per minute.
+    #[arg(long, env = "MERCATO_RELAYER_ACTIONS_PER_IP_PER_MINUTE", default_value_t = 300)]
+    pub actions_per_ip_per_minute: usize,
 }
 
 /// Reads sender keys: one hex private key per line; blank lines and `#` comments are skipped.

@@ -56,6 +56,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 api::AppState::new(pool.clone(), keys.clone(), args.session_ttl, mercato_relayer::metrics_handle())
                     .with_policy(policy, args.requests_per_minute)
                     .with_auth_limit(args.auth_per_ip_per_minute)
+                    .with_actions_limit(args.actions_per_ip_per_minute)
                     .with_trusted_proxies(args.trusted_proxies.clone());
             let (stop, stopped) = tokio::sync::watch::channel(false);
             let mut engine_tasks = Vec::new();

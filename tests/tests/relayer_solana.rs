@@ -49,6 +49,16 @@ async fn build(relayer: &RelayerClient, signer: &Pubkey, action: Value) -> Vec<V
     built["instructions"].as_array().expect("instructions").clone()
 }
 
+/// Instructions in the relayer's JSON shape, parsed.
+fn parsed(built: Vec<Value>) -> Vec<Instruction> {
+    built
+        .into_iter()
+        .map(|v| {
+            serde_json::from_value::<SolanaInstruction>(v).expect("an instruction").to_instruction().expect("valid")
+        })
+        .collect()
+}
+
 fn encode(transaction: &Transaction) -> String {
     BASE64.encode(bincode::serialize(transaction).unwrap())
 }
@@ -305,6 +315,34 @@ async fn zero_sol_users_bid_and_vote_and_the_fee_payer_cannot_be_drained() {
     }
     assert!((10_000..20_000).contains(&lamports(&wally_bid)), "two signatures and a priority fee: {wally_bid}");
 
+    // ---- built actions end to end: wally buys a fixed-price item; its seller, paid only in credits and holding no
+    // currency account yet, withdraws them with the built instructions, which create that account first
+    let fixed_id = read::<ItemsConfig>(&rpc, &solana.accounts.items_config).await.next_item_id;
+    let attributes = ItemAttributes { class: 2, rarity: 1, power: 50 };
+    let mint_fixed =
+        items::mint_item(roles.game_server.pubkey(), seller.pubkey(), fixed_id, attributes, "Cap".into(), "u".into());
+    send(&rpc, &[mint_fixed], &roles.game_server).await;
+    let fixed = items::item_mint_address(fixed_id);
+    send(&rpc, &[auction::create_listing(seller.pubkey(), fixed, ListingKind::Fixed, 40 * MRC, 0, 0)], &seller).await;
+    let buy = json!({"type": "buy", "item_mint": fixed.to_string(), "max_price": (40 * MRC).to_string()});
+    let buy = parsed(build(&relayer, &wally.pubkey(), buy).await);
+    wallet(&relayer, &wally, "wally-buy", &buy).await;
+    let tokens = |account: Pubkey| {
+        let rpc = &rpc;
+        async move { rpc.get_token_account_balance(&account).await.map(|b| b.amount.parse::<u64>().unwrap()) }
+    };
+    assert_eq!(tokens(items::item_account(&wally.pubkey(), &fixed)).await.unwrap(), 1, "wally owns the item");
+    let seller_currency = token::currency_account(&seller.pubkey());
+    assert!(tokens(seller_currency).await.is_err(), "the seller has no currency account yet");
+    let credits = tokens(auction::credit_address(&seller.pubkey())).await.unwrap();
+    assert!(credits > 30 * MRC && credits < 40 * MRC, "the price less fee and royalty is credited: {credits}");
+    let withdraw = json!({"type": "withdraw_credits", "amount": credits.to_string()});
+    let withdraw = parsed(build(&relayer, &seller.pubkey(), withdraw).await);
+    assert_eq!(withdraw.len(), 2, "the currency account is created first: {withdraw:?}");
+    wallet(&relayer, &seller, "seller-withdraw", &withdraw).await;
+    assert_eq!(tokens(seller_currency).await.unwrap(), credits, "the credits reached the new currency account");
+    assert_eq!(tokens(auction::credit_address(&seller.pubkey())).await.unwrap(), 0, "no credits left");
+
     // ---- refusals: none is stored, none costs the fee payer anything
     let (requests_before,): (i64,) = sqlx::query_as("SELECT count(*) FROM requests").fetch_one(&pool).await.unwrap();
     let balance_before = rpc.get_balance(&fee_payer_key).await.unwrap();
@@ -420,7 +458,14 @@ async fn zero_sol_users_bid_and_vote_and_the_fee_payer_cannot_be_drained() {
     // Action building refuses bad input with a reason.
     let signer = attacker.pubkey().to_string();
     let unlisted = items::item_mint_address(item_id + 99).to_string();
+    // Lamports sent to an unlisted item's listing address make a system account there: still no listing.
+    let squatted = items::item_mint_address(item_id + 98);
+    let squat =
+        solana_system_interface::instruction::transfer(&holder.pubkey(), &auction::listing_address(&squatted), SOL);
+    send(&rpc, &[squat], holder).await;
+    let squatted = squatted.to_string();
     let actions: Vec<(Value, u16, &str)> = vec![
+        (json!({"signer": signer, "action": {"type": "bid", "item_mint": squatted, "amount": 1}}), 422, "no_listing"),
         (json!({"signer": "nope", "action": {"type": "deposit", "amount": 1}}), 400, "invalid_signer"),
         (json!({"signer": signer, "action": {"type": "bid", "item_mint": "x", "amount": 1}}), 400, "invalid_action"),
         (json!({"signer": signer, "action": {"type": "bid", "item_mint": unlisted, "amount": 1}}), 422, "no_listing"),

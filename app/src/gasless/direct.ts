@@ -2,18 +2,22 @@ import { BaseError, ContractFunctionRevertedError, type Hex, type PublicClient }
 import type { RequestView } from '../relayer/types'
 import type { Actor } from '../session/actor'
 import { walletFailure } from '../session/wallet'
-import { decodeRevert, DirectRevert } from './explain'
+import { decodeRevert, DirectRevert, UnconfirmedTransaction } from './explain'
 import type { GaslessCall, Progress } from './send'
 
-/** The revert data in a failed eth_call, as viem reports it (its cause chain carries the raw data). */
-function revertData(error: unknown): string {
+/**
+ * The revert data in a failed eth_call, as viem reports it (its cause chain carries the raw data); `null` when the
+ * call failed for another reason (the node unreachable, a proxy error): that is no refusal by the contract.
+ */
+function revertData(error: unknown): string | null {
   if (error instanceof BaseError) {
     const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null
     if (reverted?.raw) return reverted.raw
     const withData = error.walk((e) => typeof (e as { data?: unknown }).data === 'string') as { data?: string } | null
     if (withData?.data) return withData.data
+    if (reverted || /execution reverted/i.test(error.message)) return error.shortMessage
   }
-  return error instanceof Error ? error.message : String(error)
+  return null
 }
 
 /**
@@ -33,6 +37,7 @@ export async function sendDirect(
     await client.call({ account: actor.address, to: call.to, data: call.data })
   } catch (error) {
     const data = revertData(error)
+    if (data === null) throw error
     throw new DirectRevert(decodeRevert(data) ?? `The contract would refuse this call: ${data}`)
   }
   onProgress({ stage: 'signing', direct: true })
@@ -55,7 +60,12 @@ export async function sendDirect(
     ...patch,
   })
   onProgress({ stage: 'tracking', view: view({}), direct: true })
-  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 500, timeout: 300_000 })
+  let receipt
+  try {
+    receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 500, timeout: 300_000 })
+  } catch {
+    throw new UnconfirmedTransaction(hash)
+  }
   const final = view({
     status: receipt.status === 'success' ? 'confirmed' : 'failed',
     block: Number(receipt.blockNumber),

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { auctionHouseAbi, governorAbi } from '../generated/abis'
 import { RelayerError } from '../relayer/errors'
 import { WalletError } from '../session/wallet'
-import { decodeRevert, explain } from './explain'
+import { decodeRevert, DirectRevert, explain, UnconfirmedTransaction } from './explain'
 
 const MRC = 10n ** 18n
 const bidTooLow = encodeErrorResult({
@@ -17,6 +17,14 @@ const simulationMessage = (data: string) =>
   `the call would fail: server returned an error response: error code 3: execution reverted: custom error ${data.slice(0, 10)}, data: "${data}"`
 
 describe('explain', () => {
+  it('says a sent transaction without a receipt may still confirm, with its hash, and a refused one was not sent', () => {
+    const unconfirmed = explain(new UnconfirmedTransaction('0xabc123'))
+    expect(unconfirmed.reason).toBe('unconfirmed')
+    expect(unconfirmed.title).toContain('0xabc123')
+    expect(unconfirmed.title).toContain('may still confirm')
+    expect(explain(new DirectRevert('Your bid is too low.')).title).toBe('Your bid is too low. Nothing was sent.')
+  })
+
   it('uses the relayer\'s revert_data field', () => {
     const error = new RelayerError(422, 'simulation_failed', 'the call would fail', null, bidTooLow)
     expect(explain(error).title).toContain('Your bid of 1 MRC is below the minimum bid of 31.5 MRC.')

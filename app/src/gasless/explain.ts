@@ -5,6 +5,14 @@ import { RelayerError, plainReason } from '../relayer/errors'
 import { WalletError } from '../session/wallet'
 
 /** A wallet user's own transaction would revert: refused before the wallet is asked (no gas spent). */
+/** A transaction the user's wallet sent whose confirmation was not seen in time: it may still confirm. */
+export class UnconfirmedTransaction extends Error {
+  constructor(readonly hash: string) {
+    super(`no receipt for ${hash} yet`)
+    this.name = 'UnconfirmedTransaction'
+  }
+}
+
 export class DirectRevert extends Error {
   constructor(readonly reason: string) {
     super(reason)
@@ -79,6 +87,12 @@ export function explain(error: unknown): Explained {
   }
   if (error instanceof WalletError) return { title: error.message, reason: error.reason }
   if (error instanceof DirectRevert) return { title: `${error.reason} Nothing was sent.`, reason: 'would_revert' }
+  if (error instanceof UnconfirmedTransaction) {
+    return {
+      title: `Sent as ${error.hash}, but no confirmation was seen yet. It may still confirm: check your wallet's activity before trying again.`,
+      reason: 'unconfirmed',
+    }
+  }
   const message = error instanceof Error ? error.message : String(error)
   return { title: 'Something went wrong.', detail: message }
 }

@@ -184,6 +184,9 @@ export function metricValue(day: EconomyDay, metric: EconomyMetric): number | nu
   return v
 }
 
+/** Seconds per candle. */
+const INTERVAL_SECONDS: Record<CandleInterval, number> = { '1m': 60, '1h': 3_600, '1d': 86_400 }
+
 /** At most this many pages of a list are read (500 entries each). */
 const MAX_PAGES = 8
 
@@ -205,13 +208,20 @@ export const analytics = {
   collection: async (address: string, includeWash: boolean) =>
     parseSummary(await indexerGet(`/v1/prices/collections/${address.toLowerCase()}`, wash(includeWash))),
   itemClass: async (klass: number, includeWash: boolean) => parseSummary(await indexerGet(`/v1/prices/classes/${klass}`, wash(includeWash))),
-  candles: (klass: number, interval: CandleInterval, includeWash: boolean) =>
-    allPages(async (cursor) => {
+  /**
+   * The newest candles: at most MAX_PAGES pages, starting that many intervals before the indexer's (chain) time, so
+   * a long history shows its recent end (the indexer lists candles oldest first).
+   */
+  candles: async (klass: number, interval: CandleInterval, includeWash: boolean) => {
+    const { nowTime } = parseSummary(await indexerGet(`/v1/prices/classes/${klass}`, wash(includeWash)))
+    const from = String(Math.max(0, nowTime - (MAX_PAGES * 500 - 1) * INTERVAL_SECONDS[interval]))
+    return allPages(async (cursor) => {
       const page = parseCandles(
-        await indexerGet<Page<unknown>>(`/v1/prices/classes/${klass}/candles`, { interval, ...wash(includeWash), limit: '500', cursor }),
+        await indexerGet<Page<unknown>>(`/v1/prices/classes/${klass}/candles`, { interval, ...wash(includeWash), from, limit: '500', cursor }),
       )
       return { list: page.candles, next: page.next }
-    }),
+    })
+  },
   economy: (includeWash: boolean) =>
     allPages(async (cursor) => {
       const page = parseEconomy(await indexerGet<Page<unknown>>('/v1/economy/daily', { ...wash(includeWash), limit: '500', cursor }))

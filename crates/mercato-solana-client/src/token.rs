@@ -42,6 +42,16 @@ pub fn currency_account(owner: &Pubkey) -> Pubkey {
     get_associated_token_address(owner, &mint_address())
 }
 
+/// Creates `owner`'s associated currency account, paid by `owner`, unless it exists (idempotent).
+pub fn create_currency_account(owner: Pubkey) -> Instruction {
+    anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent(
+        &owner,
+        &owner,
+        &mint_address(),
+        &anchor_spl::token::ID,
+    )
+}
+
 fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction { program_id: PROGRAM_ID, accounts: accounts.to_account_metas(None), data: data.data() }
 }

@@ -58,6 +58,9 @@ pub struct AppState {
     pub policy: SponsorPolicy,
     /// Sponsored requests per principal (120 per minute).
     pub requests_by_principal: Arc<RateLimiter>,
+    /// Solana action builds per client IP (300 per minute): the route needs no session, so the limit is on the
+    /// caller's address, not on the signer it names, and it does not use up the signer's sending quota.
+    pub actions_by_ip: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -76,6 +79,7 @@ impl AppState {
             solana: None,
             policy: SponsorPolicy { user_daily_gas: 20_000_000, global_daily_gas: 2_000_000_000 },
             requests_by_principal: Arc::new(RateLimiter::new(120, Duration::from_secs(60))),
+            actions_by_ip: Arc::new(RateLimiter::new(300, Duration::from_secs(60))),
         }
     }
 
@@ -95,6 +99,12 @@ impl AppState {
     /// Sets how many sign-ups and log-ins one client address may make per minute.
     pub fn with_auth_limit(mut self, per_ip_per_minute: usize) -> Self {
         self.auth_by_ip = Arc::new(RateLimiter::new(per_ip_per_minute, Duration::from_secs(60)));
+        self
+    }
+
+    /// Sets how many Solana actions one client address may have built per minute.
+    pub fn with_actions_limit(mut self, per_ip_per_minute: usize) -> Self {
+        self.actions_by_ip = Arc::new(RateLimiter::new(per_ip_per_minute, Duration::from_secs(60)));
         self
     }
 

@@ -2,7 +2,7 @@
 //! user's key), and a wallet's transaction (prepared here, signed by the wallet, co-signed as fee payer).
 
 use super::sponsor::{self, Accepted};
-use super::{ApiJson, AppState, SessionUser};
+use super::{ApiJson, AppState, ClientIp, SessionUser};
 use crate::error::{ApiError, ErrorBody};
 use crate::requests::{self, Existing, RequestView};
 use crate::solana::SolanaInstruction;
@@ -101,14 +101,15 @@ fn parse(instructions: &[SolanaInstruction]) -> Result<Vec<Instruction>, ApiErro
               (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn solana_actions(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     ApiJson(request): ApiJson<ActionRequest>,
 ) -> Result<Json<BuiltInstructions>, ApiError> {
+    state.actions_by_ip.check(&client.to_string()).map_err(ApiError::rate_limited)?;
     let engine = engine(&state)?;
     let signer: Pubkey = request
         .signer
         .parse()
         .map_err(|_| ApiError::bad_request("invalid_signer", "signer is not a base58 address"))?;
-    state.requests_by_principal.check(&format!("sol:{signer}")).map_err(ApiError::rate_limited)?;
     let instructions = engine.build_action(signer, &request.action).await?;
     Ok(Json(BuiltInstructions { instructions: instructions.iter().map(SolanaInstruction::from_instruction).collect() }))
 }

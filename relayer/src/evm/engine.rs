@@ -133,6 +133,13 @@ fn classify_broadcast_error(error: &str) {
 /// How long a custodial forward request stays valid after the latest block's time (the forwarder's deadline).
 const CUSTODIAL_VALIDITY_SECS: u64 = 3_600;
 
+/// Unix seconds now. A custodial request's deadline counts from the later of this and the latest block's time: a
+/// chain may run ahead of the wall clock (time travel), and one that mines only on demand may have a latest block
+/// hours old, while the block that includes the request gets the current time.
+fn wall_clock() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs()
+}
+
 /// What custodial requests of one round are signed with.
 #[derive(Default)]
 struct CustodialSigners {
@@ -444,7 +451,7 @@ impl EvmEngine {
                     value: U256::ZERO,
                     gas: U256::from(*gas),
                     nonce,
-                    deadline: U48::from(signers.chain_time + CUSTODIAL_VALIDITY_SECS),
+                    deadline: U48::from(signers.chain_time.max(wall_clock()) + CUSTODIAL_VALIDITY_SECS),
                     data: data.clone(),
                 };
                 let signature =

@@ -161,12 +161,18 @@ fn positive(amount: Amount, what: &str) -> Result<u64, ApiError> {
     }
 }
 
-/// Reads an Anchor account; `None` when it does not exist.
-async fn account<T: AccountDeserialize>(rpc: &RpcClient, address: &Pubkey) -> Result<Option<T>, ApiError> {
+/// Reads an Anchor account of `program`; `None` when there is none. An account at the address that `program` does
+/// not own (anyone may send lamports to an unused address) counts as none.
+async fn account<T: AccountDeserialize>(
+    rpc: &RpcClient,
+    program: &Pubkey,
+    address: &Pubkey,
+) -> Result<Option<T>, ApiError> {
     let response =
         rpc.get_account_with_commitment(address, rpc.commitment()).await.map_err(super::engine::unavailable)?;
     match response.value {
         None => Ok(None),
+        Some(account) if account.owner != *program || account.data.is_empty() => Ok(None),
         Some(account) => T::try_deserialize(&mut account.data.as_slice())
             .map(Some)
             .map_err(|e| ApiError::internal(format!("account {address} does not decode: {e}"))),
@@ -174,13 +180,13 @@ async fn account<T: AccountDeserialize>(rpc: &RpcClient, address: &Pubkey) -> Re
 }
 
 async fn listing(rpc: &RpcClient, item_mint: &Pubkey) -> Result<Listing, ApiError> {
-    account(rpc, &auction::listing_address(item_mint))
+    account(rpc, &auction::PROGRAM_ID, &auction::listing_address(item_mint))
         .await?
         .ok_or_else(|| refused("no_listing", format!("item {item_mint} is not listed")))
 }
 
 async fn sale_parties(rpc: &RpcClient, listing: &Listing) -> Result<SaleParties, ApiError> {
-    let config: ItemsConfig = account(rpc, &items::config_address())
+    let config: ItemsConfig = account(rpc, &items::PROGRAM_ID, &items::config_address())
         .await?
         .ok_or_else(|| ApiError::internal("the items program is not initialized"))?;
     Ok(SaleParties { seller: listing.seller, creator: config.royalty_receiver })
@@ -227,11 +233,15 @@ pub async fn build(rpc: &RpcClient, signer: Pubkey, action: &SolanaAction) -> Re
             vec![auction::create_listing(signer, mint(item_mint)?, kind, start, floor_price.0, *duration)]
         }
         SolanaAction::Cancel { item_mint } => vec![auction::cancel(signer, mint(item_mint)?)],
-        SolanaAction::WithdrawCredits { amount } => {
-            vec![auction::withdraw_credits(signer, token::currency_account(&signer), positive(*amount, "amount")?)]
-        }
+        // Both pay into the signer's currency account, which a seller paid only in credits may not have yet.
+        SolanaAction::WithdrawCredits { amount } => vec![
+            token::create_currency_account(signer),
+            auction::withdraw_credits(signer, token::currency_account(&signer), positive(*amount, "amount")?),
+        ],
         SolanaAction::Deposit { amount } => vec![governance::deposit(signer, positive(*amount, "amount")?)],
-        SolanaAction::Withdraw { amount } => vec![governance::withdraw(signer, positive(*amount, "amount")?)],
+        SolanaAction::Withdraw { amount } => {
+            vec![token::create_currency_account(signer), governance::withdraw(signer, positive(*amount, "amount")?)]
+        }
         SolanaAction::Vote { proposal_id, side } => {
             let side = match side {
                 VoteSide::For => Side::For,
