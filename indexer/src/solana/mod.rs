@@ -89,6 +89,7 @@ pub struct SolanaIndexer {
     status: Arc<Status>,
     batch: usize,
     ws_url: Option<String>,
+    ws_subscribed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// What a [`SolanaIndexer::backfill`] did.
@@ -136,6 +137,7 @@ impl SolanaIndexer {
             status: Arc::new(Status::default()),
             batch: BATCH_TRANSACTIONS,
             ws_url: None,
+            ws_subscribed: Arc::default(),
         }
     }
 
@@ -158,6 +160,11 @@ impl SolanaIndexer {
         &self.ctx.chain
     }
 
+    /// True while the websocket wake-up has every subscription open (see [`Self::with_ws`]).
+    pub fn ws_subscribed(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.ws_subscribed.clone()
+    }
+
     /// The status shared with the API (head: the confirmed slot; checkpoint: the slot ingested up to).
     pub fn status(&self) -> Arc<Status> {
         self.status.clone()
@@ -167,10 +174,15 @@ impl SolanaIndexer {
     /// reports a transaction of a followed address (when [`Self::with_ws`] gave one).
     pub async fn follow(mut self, mut stop: tokio::sync::watch::Receiver<bool>) -> Result<(), SolanaError> {
         let wake = Arc::new(tokio::sync::Notify::new());
-        let listener = self
-            .ws_url
-            .clone()
-            .map(|url| tokio::spawn(wake::listen(url, self.followed.clone(), wake.clone(), stop.clone())));
+        let listener = self.ws_url.clone().map(|url| {
+            tokio::spawn(wake::listen(
+                url,
+                self.followed.clone(),
+                wake.clone(),
+                self.ws_subscribed.clone(),
+                stop.clone(),
+            ))
+        });
         // After a wake-up, rounds that find nothing are retried a few times: the notification can come a moment
         // before the node's confirmed slot and signature index include the transaction.
         let mut retries_left = 0u32;

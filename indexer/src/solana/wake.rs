@@ -10,6 +10,7 @@ use solana_commitment_config::CommitmentConfig;
 use solana_pubsub_client::nonblocking::pubsub_client::PubsubClient;
 use solana_rpc_client_api::config::{RpcTransactionLogsConfig, RpcTransactionLogsFilter};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
@@ -21,13 +22,22 @@ pub const RETRIES: u32 = 5;
 pub const RETRY: Duration = Duration::from_millis(200);
 
 /// Listens on `ws_url` for transactions mentioning any of `addresses` and calls `wake.notify_one()` for each, until
-/// `stop` turns true.
-pub async fn listen(ws_url: String, addresses: Vec<Pubkey>, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+/// `stop` turns true. `subscribed` is true while every subscription is open.
+pub async fn listen(
+    ws_url: String,
+    addresses: Vec<Pubkey>,
+    wake: Arc<Notify>,
+    subscribed: Arc<AtomicBool>,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
         if *stop.borrow() {
             return;
         }
-        match subscribe_and_wait(&ws_url, &addresses, &wake, &mut stop).await {
+        let result = subscribe_and_wait(&ws_url, &addresses, &wake, &subscribed, &mut stop).await;
+        subscribed.store(false, Ordering::Relaxed);
+        metrics::gauge!("indexer_solana_ws_subscribed").set(0.0);
+        match result {
             Ok(()) => return,
             Err(e) => tracing::warn!(%ws_url, error = %e, "Solana websocket lost; polling until it reconnects"),
         }
@@ -43,6 +53,7 @@ async fn subscribe_and_wait(
     ws_url: &str,
     addresses: &[Pubkey],
     wake: &Notify,
+    subscribed: &AtomicBool,
     stop: &mut watch::Receiver<bool>,
 ) -> Result<(), String> {
     let client = PubsubClient::new(ws_url).await.map_err(|e| e.to_string())?;
@@ -54,6 +65,8 @@ async fn subscribe_and_wait(
         streams.push(stream);
     }
     tracing::info!(%ws_url, subscriptions = streams.len(), "Solana websocket wake-up subscribed");
+    subscribed.store(true, Ordering::Relaxed);
+    metrics::gauge!("indexer_solana_ws_subscribed").set(1.0);
     let mut all = futures_util::stream::select_all(streams);
     loop {
         tokio::select! {
