@@ -101,6 +101,15 @@ pub struct ServeArgs {
     /// Solana polling interval when caught up, milliseconds.
     #[arg(long, env = "MERCATO_INDEXER_SOLANA_POLL_MS", default_value_t = 400)]
     pub solana_poll_ms: u64,
+    /// Solana websocket URL for the early wake-up (default: the manifest's `solana.wsUrl`).
+    #[arg(long, env = "MERCATO_INDEXER_SOLANA_WS_URL")]
+    pub solana_ws_url: Option<String>,
+    /// Poll only: no websocket wake-up.
+    #[arg(long, env = "MERCATO_INDEXER_NO_SOLANA_WS")]
+    pub no_solana_ws: bool,
+    /// Solana transactions per commit during a backlog (cut at a slot boundary).
+    #[arg(long, env = "MERCATO_INDEXER_SOLANA_BATCH", default_value_t = crate::solana::BATCH_TRANSACTIONS)]
+    pub solana_batch: usize,
 }
 
 /// `backfill` flags.
@@ -112,6 +121,22 @@ pub struct BackfillArgs {
     /// Last block to ingest (default: the head when the command starts).
     #[arg(long)]
     pub to: Option<u64>,
+    /// Skip EVM even if the manifest deploys it.
+    #[arg(long, env = "MERCATO_INDEXER_NO_EVM")]
+    pub no_evm: bool,
+    /// Solana JSON-RPC URL (default: the manifest's `solana.rpcUrl`). Solana is backfilled after EVM when the
+    /// manifest has a `solana` section, unless `--no-solana`.
+    #[arg(long, env = "MERCATO_INDEXER_SOLANA_RPC_URL")]
+    pub solana_rpc_url: Option<String>,
+    /// Skip Solana even if the manifest deploys it.
+    #[arg(long, env = "MERCATO_INDEXER_NO_SOLANA")]
+    pub no_solana: bool,
+    /// Last Solana slot to ingest (default: the confirmed slot when the Solana backfill starts).
+    #[arg(long)]
+    pub solana_to: Option<u64>,
+    /// Solana transactions per commit (cut at a slot boundary).
+    #[arg(long, env = "MERCATO_INDEXER_SOLANA_BATCH", default_value_t = crate::solana::BATCH_TRANSACTIONS)]
+    pub solana_batch: usize,
 }
 
 /// `scheme://user:password@host` → `scheme://user:***@host`.

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use mercato_indexer::config::{Cli, Command, Common, ServeArgs};
+use mercato_indexer::config::{BackfillArgs, Cli, Command, Common, ServeArgs};
 use mercato_indexer::evm::source::EvmSource;
 use mercato_indexer::ingest::Indexer;
 use mercato_indexer::solana::SolanaIndexer;
@@ -41,32 +41,21 @@ async fn indexer(common: &Common, connections: u32) -> Result<(Indexer, sqlx::Pg
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Backfill(args) => {
-            let (mut indexer, _pool) = indexer(&args.common, 4).await?;
-            let head = indexer.head().await.map_err(|e| e.to_string())?;
-            let to = args.to.unwrap_or(head).min(head);
-            let start = indexer.checkpoint().await.map_err(|e| e.to_string())?.map_or(0, |c| c.number);
-            let bar = ProgressBar::new(to.saturating_sub(start));
-            bar.set_style(
-                ProgressStyle::with_template("{bar:40} {pos}/{len} blocks  {msg}  ETA {eta}")
-                    .map_err(|e| e.to_string())?,
-            );
-            let started = Instant::now();
-            let mut events = 0u64;
-            indexer
-                .backfill(to, |at, step| {
-                    events += step.events;
-                    let rate = events as f64 / started.elapsed().as_secs_f64().max(1e-3);
-                    bar.set_position(at.saturating_sub(start));
-                    bar.set_message(format!("{events} events, {rate:.0} events/s"));
-                })
-                .await
-                .map_err(|e| e.to_string())?;
-            bar.finish();
-            let seconds = started.elapsed().as_secs_f64();
-            println!(
-                "backfilled to block {to}: {events} events in {seconds:.2} s ({:.0} events/s)",
-                events as f64 / seconds.max(1e-3)
-            );
+            let manifest = Manifest::load(&args.common.manifest).map_err(|e| e.to_string())?;
+            let evm = manifest.evm.is_some() && !args.no_evm;
+            let solana = manifest.solana.is_some() && !args.no_solana;
+            if !evm && !solana {
+                return Err(format!(
+                    "nothing to backfill: {} deploys no chain that is not skipped (--no-evm, --no-solana)",
+                    args.common.manifest.display()
+                ));
+            }
+            if evm {
+                evm_backfill(&args).await?;
+            }
+            if solana {
+                solana_backfill(&args, &manifest).await?;
+            }
             Ok(())
         }
         Command::Serve(args) => {
@@ -143,6 +132,73 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+async fn evm_backfill(args: &BackfillArgs) -> Result<(), String> {
+    let (mut indexer, _pool) = indexer(&args.common, 4).await?;
+    let head = indexer.head().await.map_err(|e| e.to_string())?;
+    let to = args.to.unwrap_or(head).min(head);
+    let start = indexer.checkpoint().await.map_err(|e| e.to_string())?.map_or(0, |c| c.number);
+    let bar = ProgressBar::new(to.saturating_sub(start));
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} blocks  {msg}  ETA {eta}").map_err(|e| e.to_string())?,
+    );
+    let started = Instant::now();
+    let mut events = 0u64;
+    indexer
+        .backfill(to, |at, step| {
+            events += step.events;
+            let rate = events as f64 / started.elapsed().as_secs_f64().max(1e-3);
+            bar.set_position(at.saturating_sub(start));
+            bar.set_message(format!("{events} events, {rate:.0} events/s"));
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    bar.finish();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "backfilled to block {to}: {events} events in {seconds:.2} s ({:.0} events/s)",
+        events as f64 / seconds.max(1e-3)
+    );
+    Ok(())
+}
+
+/// Solana `backfill`: every followed address from its checkpoint (or the deploy slot) to the confirmed slot (or
+/// `--solana-to`), with a progress bar in slots.
+async fn solana_backfill(args: &BackfillArgs, manifest: &Manifest) -> Result<(), String> {
+    let Some(solana) = &manifest.solana else { return Ok(()) };
+    let rpc_url = args.solana_rpc_url.clone().unwrap_or_else(|| solana.rpc_url.clone());
+    tracing::info!(
+        database = %args.common.masked_database_url(), %rpc_url, cluster = %manifest.network,
+        deploy_slot = solana.deploy_slot, batch = args.solana_batch, "Solana backfill"
+    );
+    let pool = db::connect(&args.common.database_url, 4).await.map_err(|e| format!("database: {e}"))?;
+    let poll = std::time::Duration::from_millis(400);
+    let mut indexer = SolanaIndexer::new(pool, &rpc_url, &manifest.network, solana, poll).with_batch(args.solana_batch);
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} slots  {msg}  ETA {eta}").map_err(|e| e.to_string())?,
+    );
+    let started = Instant::now();
+    let done = indexer
+        .backfill(args.solana_to, |p| {
+            let rate = p.events as f64 / started.elapsed().as_secs_f64().max(1e-3);
+            bar.set_length(p.target.saturating_sub(p.from));
+            bar.set_position(p.to.saturating_sub(p.from));
+            bar.set_message(format!("{} signatures, {} events, {rate:.0} events/s", p.transactions, p.events));
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    bar.finish();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "backfilled Solana to slot {}: {} transactions, {} events in {seconds:.2} s ({:.0} events/s)",
+        done.to,
+        done.transactions,
+        done.events,
+        done.events as f64 / seconds.max(1e-3)
+    );
+    Ok(())
+}
+
 /// The Solana indexer, when the manifest deploys Solana and `--no-solana` is not given.
 async fn solana_indexer(args: &ServeArgs, pool: sqlx::PgPool) -> Result<Option<SolanaIndexer>, String> {
     if args.no_solana {
@@ -153,5 +209,11 @@ async fn solana_indexer(args: &ServeArgs, pool: sqlx::PgPool) -> Result<Option<S
     let rpc_url = args.solana_rpc_url.clone().unwrap_or_else(|| solana.rpc_url.clone());
     tracing::info!(%rpc_url, cluster = %manifest.network, deploy_slot = solana.deploy_slot, "Solana ingest");
     let poll = std::time::Duration::from_millis(args.solana_poll_ms.max(10));
-    Ok(Some(SolanaIndexer::new(pool, &rpc_url, &manifest.network, solana, poll)))
+    let ws_url = (!args.no_solana_ws).then(|| args.solana_ws_url.clone().unwrap_or_else(|| solana.ws_url.clone()));
+    tracing::info!(?ws_url, batch = args.solana_batch, "Solana wake-up");
+    Ok(Some(
+        SolanaIndexer::new(pool, &rpc_url, &manifest.network, solana, poll)
+            .with_batch(args.solana_batch)
+            .with_ws(ws_url),
+    ))
 }

@@ -15,8 +15,10 @@
 //! it (undo log, as for EVM reorgs) and ingested again. Undo records are kept until their slot is verified final.
 
 pub mod decode;
+pub mod funders;
 pub mod source;
 pub mod store;
+pub mod wake;
 
 use crate::ingest::Status;
 use crate::store::StoreError;
@@ -34,8 +36,8 @@ use store::{Cursor, IngestedTx, SolanaBatch, SolanaContext};
 
 /// Transactions read at once.
 const CONCURRENCY: usize = 16;
-/// Transactions per commit during a backlog (cut at a slot boundary).
-const BATCH_TRANSACTIONS: usize = 500;
+/// Transactions per commit during a backlog (cut at a slot boundary), by default.
+pub const BATCH_TRANSACTIONS: usize = 500;
 
 /// Why a Solana round failed.
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +87,24 @@ pub struct SolanaIndexer {
     followed: Vec<Pubkey>,
     poll: Duration,
     status: Arc<Status>,
+    batch: usize,
+    ws_url: Option<String>,
+    ws_subscribed: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// What a [`SolanaIndexer::backfill`] did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SolanaBackfill {
+    /// The slot it started above (the checkpoint, or the deploy slot − 1).
+    pub from: u64,
+    /// The slot everything is in up to.
+    pub to: u64,
+    /// The slot the backfill goes to.
+    pub target: u64,
+    /// Transactions stored.
+    pub transactions: u64,
+    /// Events stored.
+    pub events: u64,
 }
 
 impl SolanaIndexer {
@@ -115,7 +135,24 @@ impl SolanaIndexer {
             followed,
             poll,
             status: Arc::new(Status::default()),
+            batch: BATCH_TRANSACTIONS,
+            ws_url: None,
+            ws_subscribed: Arc::default(),
         }
+    }
+
+    /// Commits a backlog at most about `transactions` transactions at a time (cut at a slot boundary; default
+    /// [`BATCH_TRANSACTIONS`]).
+    pub fn with_batch(mut self, transactions: usize) -> Self {
+        self.batch = transactions.max(1);
+        self
+    }
+
+    /// Wakes the follower early when the node's websocket (`ws_url`) reports a confirmed transaction mentioning a
+    /// followed address (`logsSubscribe`). Polling stays the source of truth: see [`wake`].
+    pub fn with_ws(mut self, ws_url: Option<String>) -> Self {
+        self.ws_url = ws_url;
+        self
     }
 
     /// The chain key.
@@ -123,44 +160,130 @@ impl SolanaIndexer {
         &self.ctx.chain
     }
 
+    /// True while the websocket wake-up has every subscription open (see [`Self::with_ws`]).
+    pub fn ws_subscribed(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.ws_subscribed.clone()
+    }
+
     /// The status shared with the API (head: the confirmed slot; checkpoint: the slot ingested up to).
     pub fn status(&self) -> Arc<Status> {
         self.status.clone()
     }
 
-    /// Follows the cluster until `stop` turns true.
+    /// Follows the cluster until `stop` turns true: a round every poll interval, or as soon as the websocket
+    /// reports a transaction of a followed address (when [`Self::with_ws`] gave one).
     pub async fn follow(mut self, mut stop: tokio::sync::watch::Receiver<bool>) -> Result<(), SolanaError> {
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let listener = self.ws_url.clone().map(|url| {
+            tokio::spawn(wake::listen(
+                url,
+                self.followed.clone(),
+                wake.clone(),
+                self.ws_subscribed.clone(),
+                stop.clone(),
+            ))
+        });
+        // After a wake-up, rounds that find nothing are retried a few times: the notification can come a moment
+        // before the node's confirmed slot and signature index include the transaction.
+        let mut retries_left = 0u32;
         loop {
             if *stop.borrow() {
-                return Ok(());
+                break;
             }
-            let again = match self.step().await {
-                Ok(step) => step.advanced && step.transactions >= BATCH_TRANSACTIONS as u64,
+            let (again, found) = match self.step().await {
+                Ok(step) => (step.advanced && step.transactions >= self.batch as u64, step.transactions > 0),
                 Err(e) => {
                     tracing::warn!(chain = %self.ctx.chain, error = %e, "Solana ingest round failed; retrying");
-                    false
+                    (false, false)
                 }
             };
-            if !again {
+            if found {
+                retries_left = 0;
+            }
+            if again {
+                continue;
+            }
+            if retries_left > 0 {
+                retries_left -= 1;
                 tokio::select! {
-                    _ = tokio::time::sleep(self.poll) => {}
+                    _ = tokio::time::sleep(wake::RETRY.min(self.poll)) => {}
                     _ = stop.changed() => {}
                 }
+                continue;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.poll) => {}
+                _ = wake.notified() => {
+                    metrics::counter!("indexer_solana_wakeups_total").increment(1);
+                    retries_left = wake::RETRIES;
+                }
+                _ = stop.changed() => {}
+            }
+        }
+        if let Some(listener) = listener {
+            listener.abort();
+        }
+        Ok(())
+    }
+
+    /// Ingests up to slot `to` (default: the confirmed slot when called), a batch at a time, calling `progress`
+    /// after every commit with the checkpoint slot and the round's figures; returns what was stored. Resumes from
+    /// the checkpoints, like `follow` (the two share every write path).
+    pub async fn backfill(
+        &mut self,
+        to: Option<u64>,
+        mut progress: impl FnMut(&SolanaBackfill),
+    ) -> Result<SolanaBackfill, SolanaError> {
+        let confirmed = self.source.slot("confirmed").await?;
+        let target = to.unwrap_or(confirmed).min(confirmed);
+        let start = store::checkpoint(&self.pool, &self.ctx.chain).await?.unwrap_or(self.deploy_slot.saturating_sub(1));
+        let checkpoint = store::checkpoint(&self.pool, &self.ctx.chain).await?.unwrap_or(start);
+        let mut done = SolanaBackfill { from: start, to: checkpoint, target, ..SolanaBackfill::default() };
+        progress(&done);
+        let mut idle = 0u32;
+        loop {
+            let checkpoint = store::checkpoint(&self.pool, &self.ctx.chain).await?.unwrap_or(start);
+            done.to = checkpoint;
+            if checkpoint >= target {
+                return Ok(done);
+            }
+            let step = self.step_to(Some(target)).await?;
+            done.transactions += step.transactions;
+            done.events += step.events;
+            if step.advanced || step.rolled_back > 0 {
+                idle = 0;
+                done.to = store::checkpoint(&self.pool, &self.ctx.chain).await?.unwrap_or(start);
+                progress(&done);
+            } else {
+                // A transaction the node lists but cannot serve yet: wait a little and retry.
+                idle += 1;
+                if idle > 600 {
+                    return Err(
+                        SourceError::Malformed("progress: the node keeps listing unreadable transactions").into()
+                    );
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
     }
 
     /// One round: finality check, then everything up to the confirmed slot (or the first few hundred transactions).
     pub async fn step(&mut self) -> Result<SolanaStep, SolanaError> {
-        let confirmed = self.source.slot("confirmed").await?;
-        self.status.head.store(confirmed, Ordering::Relaxed);
+        self.step_to(None).await
+    }
+
+    /// One round, ingesting no further than slot `max` (None: the confirmed slot).
+    pub async fn step_to(&mut self, max: Option<u64>) -> Result<SolanaStep, SolanaError> {
+        let head = self.source.slot("confirmed").await?;
+        let confirmed = max.map_or(head, |m| m.min(head));
+        self.status.head.store(head, Ordering::Relaxed);
         let chain = self.ctx.chain.clone();
         let mut step = SolanaStep { rolled_back: self.verify().await?, ..SolanaStep::default() };
         let checkpoint = store::checkpoint(&self.pool, &chain).await?;
         if let Some(c) = checkpoint {
             self.status.checkpoint.store(c, Ordering::Relaxed);
         }
-        metrics::gauge!("indexer_solana_lag_slots").set(confirmed.saturating_sub(checkpoint.unwrap_or(0)) as f64);
+        metrics::gauge!("indexer_solana_lag_slots").set(head.saturating_sub(checkpoint.unwrap_or(0)) as f64);
         let from = checkpoint.map_or(self.deploy_slot, |c| c + 1);
         if confirmed < from {
             return Ok(step);
@@ -185,7 +308,7 @@ impl SolanaIndexer {
         let mut cutoff = confirmed;
         let mut taken = 0usize;
         for (slot, sigs) in &by_slot {
-            if taken >= BATCH_TRANSACTIONS {
+            if taken >= self.batch {
                 cutoff = slot - 1;
                 break;
             }
@@ -248,6 +371,7 @@ impl SolanaIndexer {
             });
         }
         ingested.sort_by_key(|t| (t.slot, t.tx_index));
+        let funders = self.new_funders(&ingested, cutoff).await?;
         let new_cursors = per_address
             .into_iter()
             .map(|(address, sigs)| {
@@ -255,7 +379,7 @@ impl SolanaIndexer {
                 (address, Cursor { slot: cutoff, signature: newest })
             })
             .collect();
-        let batch = SolanaBatch { cutoff, blocks: stored_blocks, txs: ingested, cursors: new_cursors };
+        let batch = SolanaBatch { cutoff, blocks: stored_blocks, txs: ingested, cursors: new_cursors, funders };
         match store::commit(&self.pool, &self.ctx, checkpoint, &batch).await {
             Ok(stats) => {
                 self.status.checkpoint.store(cutoff, Ordering::Relaxed);
@@ -272,6 +396,33 @@ impl SolanaIndexer {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The first funders of the buyers and sellers of `txs`' sales that `solana_funders` does not hold yet.
+    async fn new_funders(&self, txs: &[IngestedTx], cutoff: u64) -> Result<Vec<funders::FunderRow>, SolanaError> {
+        let mut wallets: Vec<Pubkey> = txs
+            .iter()
+            .flat_map(|t| &t.events)
+            .filter_map(|e| match &e.event {
+                decode::SolEvent::Sale(s) => Some([s.buyer, s.seller]),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        wallets.sort();
+        wallets.dedup();
+        if wallets.is_empty() {
+            return Ok(Vec::new());
+        }
+        let known = store::known_funders(&self.pool, &self.ctx.chain, &wallets).await?;
+        wallets.retain(|w| !known.contains(w));
+        let source = &self.source;
+        let rows = futures_util::stream::iter(wallets)
+            .map(|w| funders::read(source, w, cutoff))
+            .buffered(4)
+            .try_collect()
+            .await?;
+        Ok(rows)
     }
 
     /// Checks stored slots that are now finalized against the finalized chain; rolls back from the first one that

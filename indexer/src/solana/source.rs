@@ -80,6 +80,17 @@ pub struct TxInfo {
     pub post: Vec<TokenBalance>,
 }
 
+/// A lamport (SOL) inflow into a wallet: who paid it, in which transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Funding {
+    /// The account whose lamports fell the most in that transaction (the sender).
+    pub funder: String,
+    /// Slot.
+    pub slot: u64,
+    /// Base58 signature.
+    pub signature: String,
+}
+
 /// The node.
 pub struct SolanaSource {
     rpc: RpcClient,
@@ -215,6 +226,77 @@ impl SolanaSource {
             logs,
             pre: balances("preTokenBalances"),
             post: balances("postTokenBalances"),
+        }))
+    }
+
+    /// The oldest signatures of `address` (oldest first, at most `keep`), paging back from the newest at most
+    /// `max_pages` pages of 1,000; `None` when the history is longer than that.
+    pub async fn oldest_signatures(
+        &self,
+        address: &str,
+        max_pages: usize,
+        keep: usize,
+    ) -> Result<Option<Vec<SignatureInfo>>, SourceError> {
+        let mut before: Option<String> = None;
+        let mut previous: Vec<SignatureInfo> = Vec::new();
+        for _ in 0..max_pages {
+            let mut config = json!({"commitment": "confirmed", "limit": 1000});
+            if let Some(b) = &before {
+                config["before"] = json!(b);
+            }
+            let page: Vec<Value> = self.rpc.send(RpcRequest::GetSignaturesForAddress, json!([address, config])).await?;
+            let mut entries = Vec::with_capacity(page.len());
+            for entry in &page {
+                let signature = entry["signature"].as_str().ok_or(SourceError::Malformed("signature"))?.to_owned();
+                let slot = entry["slot"].as_u64().ok_or(SourceError::Malformed("slot"))?;
+                entries.push(SignatureInfo { signature, slot, failed: !entry["err"].is_null() });
+            }
+            if entries.is_empty() {
+                previous.reverse();
+                return Ok(Some(previous));
+            }
+            before = entries.last().map(|e| e.signature.clone());
+            let full = entries.len() == 1000;
+            // Newest first: the oldest `keep` are the tail of this page, possibly with the previous page's tail.
+            let mut tail = std::mem::take(&mut previous);
+            tail.extend(entries);
+            let cut = tail.len().saturating_sub(keep);
+            previous = tail.split_off(cut);
+            if !full {
+                previous.reverse();
+                return Ok(Some(previous));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The lamport inflow into `wallet` in transaction `signature`, if its SOL balance rose there and another account's
+    /// fell (the largest fall names the funder).
+    pub async fn funding(&self, signature: &str, wallet: &str) -> Result<Option<Funding>, SourceError> {
+        let config = json!({"encoding": "json", "commitment": "confirmed", "maxSupportedTransactionVersion": 0});
+        let tx: Value = self.rpc.send(RpcRequest::GetTransaction, json!([signature, config])).await?;
+        if tx.is_null() || !tx["meta"]["err"].is_null() {
+            return Ok(None);
+        }
+        let mut keys = strings(&tx["transaction"]["message"]["accountKeys"]);
+        keys.extend(strings(&tx["meta"]["loadedAddresses"]["writable"]));
+        keys.extend(strings(&tx["meta"]["loadedAddresses"]["readonly"]));
+        let numbers = |field: &str| -> Vec<u64> {
+            tx["meta"][field].as_array().map(|a| a.iter().filter_map(Value::as_u64).collect()).unwrap_or_default()
+        };
+        let (pre, post) = (numbers("preBalances"), numbers("postBalances"));
+        let Some(i) = keys.iter().position(|k| k == wallet) else { return Ok(None) };
+        if post.get(i) <= pre.get(i) {
+            return Ok(None);
+        }
+        let funder = (0..keys.len().min(pre.len()).min(post.len()))
+            .filter(|&j| j != i && pre[j] > post[j])
+            .max_by_key(|&j| pre[j] - post[j])
+            .map(|j| keys[j].clone());
+        Ok(funder.map(|funder| Funding {
+            funder,
+            slot: tx["slot"].as_u64().unwrap_or(0),
+            signature: signature.to_owned(),
         }))
     }
 }

@@ -77,6 +77,8 @@ pub struct SolanaBatch {
     pub txs: Vec<IngestedTx>,
     /// New per-address checkpoints.
     pub cursors: Vec<(Pubkey, Cursor)>,
+    /// First SOL funders of the new sales' wallets not stored yet (the `common_funder` wash rule).
+    pub funders: Vec<super::funders::FunderRow>,
 }
 
 /// What a commit wrote.
@@ -239,6 +241,23 @@ pub async fn commit(
         .execute(&mut *tx)
         .await?;
     }
+    if !batch.funders.is_empty() {
+        let f = &batch.funders;
+        sqlx::query(
+            "INSERT INTO solana_funders (chain, wallet, funder, slot, signature)
+             SELECT $1, * FROM UNNEST($2::bytea[], $3::bytea[], $4::bigint[], $5::bytea[])
+             ON CONFLICT (chain, wallet) DO NOTHING",
+        )
+        .bind(chain)
+        .bind(f.iter().map(|r| pk(&r.wallet)).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.funder.as_ref().map(pk)).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.slot as i64).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.signature.clone()).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+    }
+    // Wash-trade flags of the new sales (same rules and table as EVM; slot-tagged, so a rollback removes them).
+    crate::wash::flag_new_solana_sales(&mut tx, chain, expected, batch.cutoff).await?;
     let cutoff_hash = hashes.get(&batch.cutoff).map(|h| h.to_vec()).unwrap_or_default();
     sqlx::query(
         "INSERT INTO checkpoints (chain, block_number, block_hash) VALUES ($1, $2, $3)
@@ -276,13 +295,18 @@ pub async fn rollback(pool: &PgPool, chain: &str, expected: u64, to: u64) -> Res
     lock(&mut tx, chain, Some(expected)).await?;
     let (replayed,): (i64,) =
         sqlx::query_as("SELECT rollback_state($1, $2)").bind(chain).bind(to as i64).fetch_one(&mut *tx).await?;
-    for table in ["transfers", "bids", "sales", "votes", "parameter_changes", "raw_events"] {
+    for table in ["transfers", "bids", "sales", "votes", "parameter_changes", "wash_trades", "raw_events"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE chain = $1 AND block_number > $2"))
             .bind(chain)
             .bind(to as i64)
             .execute(&mut *tx)
             .await?;
     }
+    sqlx::query("DELETE FROM solana_funders WHERE chain = $1 AND slot > $2")
+        .bind(chain)
+        .bind(to as i64)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM solana_transactions WHERE chain = $1 AND slot > $2")
         .bind(chain)
         .bind(to as i64)
@@ -308,6 +332,21 @@ pub async fn rollback(pool: &PgPool, chain: &str, expected: u64, to: u64) -> Res
     .await?;
     tx.commit().await?;
     Ok(replayed)
+}
+
+/// Which of `wallets` have a row in `solana_funders` (their first funder was looked up).
+pub async fn known_funders(
+    pool: &PgPool,
+    chain: &str,
+    wallets: &[Pubkey],
+) -> Result<std::collections::HashSet<Pubkey>, sqlx::Error> {
+    let rows: Vec<(Vec<u8>,)> =
+        sqlx::query_as("SELECT wallet FROM solana_funders WHERE chain = $1 AND wallet = ANY($2)")
+            .bind(chain)
+            .bind(wallets.iter().map(pk).collect::<Vec<_>>())
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().filter_map(|(w,)| Pubkey::try_from(w.as_slice()).ok()).collect())
 }
 
 /// The slot up to which stored blocks were checked against the finalized chain.

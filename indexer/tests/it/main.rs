@@ -11,3 +11,6 @@ mod ranges;
 mod reorg;
 mod rollback;
 mod solana;
+mod solana_backfill;
+mod solana_wake;
+mod solana_wash;

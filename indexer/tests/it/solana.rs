@@ -24,38 +24,38 @@ use solana_signer::Signer;
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
 
-const SOL: u64 = 1_000_000_000;
+pub(crate) const SOL: u64 = 1_000_000_000;
 
-async fn send(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair) {
+pub(crate) async fn send(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair) {
     client::send(rpc, ixs, payer, &[]).await.unwrap_or_else(|e| panic!("{e}"));
 }
 
-async fn funded(rpc: &RpcClient) -> Keypair {
+pub(crate) async fn funded(rpc: &RpcClient) -> Keypair {
     let keypair = Keypair::new();
     client::airdrop(rpc, &keypair.pubkey(), 10 * SOL).await.expect("airdrop");
     keypair
 }
 
-async fn read<T: AccountDeserialize>(rpc: &RpcClient, address: &Pubkey) -> T {
+pub(crate) async fn read<T: AccountDeserialize>(rpc: &RpcClient, address: &Pubkey) -> T {
     let data = rpc.get_account_data(address).await.expect("getAccountInfo");
     T::try_deserialize(&mut data.as_slice()).expect("account deserializes")
 }
 
-async fn token_balance(rpc: &RpcClient, account: &Pubkey) -> u64 {
+pub(crate) async fn token_balance(rpc: &RpcClient, account: &Pubkey) -> u64 {
     match rpc.get_token_account_balance(account).await {
         Ok(b) => b.amount.parse().unwrap(),
         Err(_) => 0, // no such account
     }
 }
 
-async fn travel(rpc: &RpcClient, seconds: i64) {
+pub(crate) async fn travel(rpc: &RpcClient, seconds: i64) {
     let now = client::unix_timestamp(rpc).await.unwrap();
     client::time_travel(rpc, now + seconds).await.expect("surfnet_timeTravel");
 }
 
 /// Sends `amount` of the currency from `from` to `to`'s associated account (TransferChecked names the mint, so the
 /// indexer sees it through the mint's signatures).
-async fn pay(rpc: &RpcClient, from: &Keypair, to: &Pubkey, amount: u64) {
+pub(crate) async fn pay(rpc: &RpcClient, from: &Keypair, to: &Pubkey, amount: u64) {
     let mint = token::mint_address();
     let create = create_associated_token_account_idempotent(&from.pubkey(), to, &mint, &anchor_spl::token::ID);
     let transfer = anchor_spl::token::spl_token::instruction::transfer_checked(
@@ -72,13 +72,13 @@ async fn pay(rpc: &RpcClient, from: &Keypair, to: &Pubkey, amount: u64) {
     send(rpc, &[create, transfer], from).await;
 }
 
-async fn get(api: &str, path: &str) -> (u16, Value) {
+pub(crate) async fn get(api: &str, path: &str) -> (u16, Value) {
     let response = reqwest::get(format!("{api}{path}")).await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn count(pool: &PgPool, table: &str, chain: &str) -> i64 {
+pub(crate) async fn count(pool: &PgPool, table: &str, chain: &str) -> i64 {
     let column = if table == "solana_transactions" { "slot" } else { "block_number" };
     let (n,): (i64,) = sqlx::query_as(&format!("SELECT count(*) FROM {table} WHERE chain = $1 AND {column} >= 0"))
         .bind(chain)
@@ -88,10 +88,10 @@ async fn count(pool: &PgPool, table: &str, chain: &str) -> i64 {
     n
 }
 
-const TABLES: [&str; 7] =
+pub(crate) const TABLES: [&str; 7] =
     ["solana_transactions", "raw_events", "transfers", "bids", "sales", "votes", "parameter_changes"];
 
-async fn counts(pool: &PgPool, chain: &str) -> Vec<i64> {
+pub(crate) async fn counts(pool: &PgPool, chain: &str) -> Vec<i64> {
     let mut out = Vec::new();
     for table in TABLES {
         out.push(count(pool, table, chain).await);
@@ -100,7 +100,7 @@ async fn counts(pool: &PgPool, chain: &str) -> Vec<i64> {
 }
 
 /// Waits until the mirror's checkpoint reaches the node's confirmed slot as of now.
-async fn wait_synced(rpc: &RpcClient, pool: &PgPool, chain: &str) {
+pub(crate) async fn wait_synced(rpc: &RpcClient, pool: &PgPool, chain: &str) {
     let target = rpc.get_slot().await.unwrap();
     let started = Instant::now();
     while sstore::checkpoint(pool, chain).await.unwrap().is_none_or(|c| c < target) {
@@ -413,4 +413,68 @@ async fn serve_indexes_both_chains_and_readyz_reports_each() {
     assert!(balance > 0);
     let (status, account) = get(&base, &format!("/solana/v1/accounts/{holder}")).await;
     assert_eq!((status, account["balance"].as_str()), (200, Some(balance.to_string().as_str())), "{account}");
+}
+
+/// A local node with the economy deployed, and a migrated mirror database (for the Solana tests of the other
+/// modules).
+pub(crate) struct SolanaFixture {
+    /// The node (stopped when dropped).
+    pub(crate) node: LocalNode,
+    /// A client of it.
+    pub(crate) rpc: RpcClient,
+    /// Deployer, game server, genesis holder.
+    pub(crate) roles: Roles,
+    /// The manifest's Solana section.
+    pub(crate) solana: mercato_manifest::SolanaDeployment,
+    /// The Postgres cluster (dropped last).
+    pub(crate) _pg: LocalPostgres,
+    /// The mirror's URL.
+    pub(crate) url: String,
+    /// A pool on it.
+    pub(crate) pool: PgPool,
+}
+
+impl SolanaFixture {
+    /// `None` when the SBF programs are not built (the test is skipped with a message).
+    pub(crate) async fn start(what: &str, database: &str) -> Option<Self> {
+        let dir = programs_dir(what)?;
+        let node = LocalNode::start(&NodeConfig { slot_time_ms: 50, ..NodeConfig::new(dir) }).expect("node starts");
+        let rpc = client::rpc_client(node.rpc_url());
+        let roles =
+            Roles { deployer: funded(&rpc).await, game_server: funded(&rpc).await, genesis_holder: funded(&rpc).await };
+        let solana = deploy::deploy(&rpc, node.ws_url(), &roles, true).await.expect("economy initialized");
+        let pg = LocalPostgres::start().unwrap();
+        let url = pg.create_database(database).unwrap();
+        let pool = db::connect(&url, 8).await.unwrap();
+        Some(Self { node, rpc, roles, solana, _pg: pg, url, pool })
+    }
+
+    /// An indexer of the deployment (cluster `localtest`).
+    pub(crate) fn indexer(&self, poll: Duration) -> SolanaIndexer {
+        SolanaIndexer::new(self.pool.clone(), self.node.rpc_url(), "localtest", &self.solana, poll)
+    }
+
+    /// Mints item `id` (class `class`) to `owner`.
+    pub(crate) async fn mint(&self, owner: &Pubkey, id: u64, class: u16) -> Pubkey {
+        let attributes = ItemAttributes { class, rarity: 1, power: 10 };
+        let ix = items::mint_item(self.roles.game_server.pubkey(), *owner, id, attributes, "It".into(), "u".into());
+        send(&self.rpc, &[ix], &self.roles.game_server).await;
+        items::item_mint_address(id)
+    }
+
+    /// The next item id.
+    pub(crate) async fn next_item_id(&self) -> u64 {
+        read::<ItemsConfig>(&self.rpc, &self.solana.accounts.items_config).await.next_item_id
+    }
+
+    /// `seller` lists `item` at a fixed `price` and `buyer` buys it; returns the sale's slot.
+    pub(crate) async fn sell(&self, item: Pubkey, seller: &Keypair, buyer: &Keypair, price: u64) -> u64 {
+        let list = auction::create_listing(seller.pubkey(), item, ListingKind::Fixed, price, 0, 0);
+        send(&self.rpc, &[list], seller).await;
+        let parties = SaleParties { seller: seller.pubkey(), creator: self.roles.genesis_holder.pubkey() };
+        let ix = auction::buy(buyer.pubkey(), item, price, parties);
+        let signature = client::send(&self.rpc, &[ix], buyer, &[]).await.unwrap_or_else(|e| panic!("{e}"));
+        let status = self.rpc.get_signature_statuses(&[signature]).await.unwrap();
+        status.value[0].as_ref().expect("the buy is known").slot
+    }
 }
