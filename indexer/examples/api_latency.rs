@@ -1,16 +1,25 @@
 //! API latency under load: seeds a Postgres mirror with a market's worth of sales (default 200,000 sales over
 //! 30 days, 1 collection, 20 item classes, 1,000 open listings, 5% flagged as wash trades), serves the API (release
-//! build, in this process, the same router `mercato-indexer serve` runs), and drives it with `wrk` at a paced rate
-//! (Debian's wrk has no `-R`: each connection waits `delay` ms after every response, so the rate is
-//! connections × 1000 / (delay + latency); the achieved rate is printed). Prints wrk's latency percentiles per
-//! endpoint. `SALES=…`, `CONNECTIONS=…`, `DELAY_MS=…`, `DURATION=…` override the defaults.
+//! build, in this process, the same router `mercato-indexer serve` runs), and drives each prices and candles endpoint
+//! with an **open-loop constant-rate** load generator: request `i` is scheduled at `start + i / RATE` whatever the
+//! earlier requests did, and its latency is measured from that scheduled time (so a stalled server is charged for
+//! the requests that queued behind it: no coordinated omission). Printed per endpoint: the achieved rate, p50, p99,
+//! p99.9, max and errors (non-200 or transport failures).
 //!
-//! `cargo run --release -p mercato-indexer --example api_latency` (needs `wrk` and Postgres: `./mercato setup`).
+//! Each endpoint is measured twice: with the head still (the answer cache serves every request after the first),
+//! and with a new block committed every `BLOCK_MS` (default 2,000 ms: a block with one sale and the checkpoint
+//! moved, in one transaction as ingest does), so every block invalidates the cache and the next request pays for the
+//! uncached query. The uncached ("cold") answer time is also printed on its own (median of 5 fresh heads).
+//!
+//! `SALES=…`, `RATE=…` (default 2,000 req/s), `DURATION=…` (s per run, default 10), `BLOCK_MS=…` override the
+//! defaults. `cargo run --release -p mercato-indexer --example api_latency` (needs Postgres: `./mercato setup`).
 
 use mercato_indexer::{api, db};
 use mercato_postgres::LocalPostgres;
-use std::process::Command;
-use std::time::Instant;
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
 
 const CHAIN: &str = "evm:1";
 const COLLECTION: &str = "00000000000000000000000000000000000000c1";
@@ -22,9 +31,9 @@ fn env(name: &str, default: u64) -> u64 {
 #[tokio::main]
 async fn main() {
     let sales = env("SALES", 200_000);
-    let connections = env("CONNECTIONS", 20);
-    let delay_ms = env("DELAY_MS", 9);
-    let duration = env("DURATION", 20);
+    let rate = env("RATE", 2_000).max(1);
+    let duration = env("DURATION", 10).max(1);
+    let block_ms = env("BLOCK_MS", 2_000).max(1);
     let pg = LocalPostgres::start().expect("Postgres (./mercato setup)");
     let url = pg.create_database("api_latency").unwrap();
     let pool = db::connect(&url, 16).await.unwrap();
@@ -87,6 +96,12 @@ async fn main() {
     .execute(&mut *tx)
     .await
     .unwrap();
+    sqlx::query("INSERT INTO checkpoints (chain, block_number, block_hash) VALUES ($1, $2, '\\x01')")
+        .bind(CHAIN)
+        .bind(sales as i64 / 4 + 1)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     sqlx::query("DELETE FROM undo_log").execute(&pool).await.unwrap();
     sqlx::query("VACUUM ANALYZE").execute(&pool).await.unwrap();
@@ -99,6 +114,7 @@ async fn main() {
         status: None,
         max_lag: 5,
         metrics: mercato_indexer::metrics_handle(),
+        cache: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -115,34 +131,153 @@ async fn main() {
         ("collection prices", format!("/v1/prices/collections/0x{COLLECTION}")),
         ("collection candles 1d, 30 days", format!("/v1/prices/collections/0x{COLLECTION}/candles?interval=1d")),
     ];
-    let script = std::env::temp_dir().join("mercato_api_latency.lua");
-    std::fs::write(&script, format!("function delay()\n  return {delay_ms}\nend\n")).unwrap();
+    let client = reqwest::Client::builder().pool_max_idle_per_host(1_024).tcp_nodelay(true).build().unwrap();
+    let chain = Chain { pool: pool.clone(), block: Arc::new(AtomicI64::new(sales as i64 / 4 + 1)), now };
     println!(
-        "wrk: 2 threads, {connections} connections, {delay_ms} ms pause after each response, {duration} s per endpoint \
-         (paced, target ≈ 2,000 req/s)"
+        "load: open loop, {rate} req/s per endpoint for {duration} s, latency from each request's scheduled send time; \
+         client and server in this process (2-core machine: they share the cores)"
     );
+    println!("load average before: {}", loadavg());
     for (name, path) in endpoints {
-        let probe = probe(&base, &path);
-        println!("\n== {name}: GET {path}\n   first bytes: {probe}");
-        let out = Command::new("wrk")
-            .args(["-t2", &format!("-c{connections}"), &format!("-d{duration}s"), "--latency", "-s"])
-            .arg(&script)
-            .arg(format!("{base}{path}"))
-            .output()
-            .expect("wrk (apt-get install wrk, or ./mercato setup)");
-        print!("{}", String::from_utf8_lossy(&out.stdout));
+        let url = format!("{base}{path}");
+        let first = client.get(&url).send().await.unwrap();
+        let status = first.status();
+        let body = first.text().await.unwrap();
+        println!("\n== {name}: GET {path}\n   {status} {}", body.chars().take(140).collect::<String>());
+        let mut cold = Vec::new();
+        for _ in 0..5 {
+            chain.commit_block().await;
+            let started = Instant::now();
+            let response = client.get(&url).send().await.unwrap();
+            assert!(response.status().is_success());
+            response.bytes().await.unwrap();
+            cold.push(started.elapsed());
+        }
+        cold.sort();
+        println!("   uncached answer (first request at a new head): median {:.2} ms", ms(cold[2]));
+        let still = run(&client, &url, rate, duration, None).await;
+        println!("   head still:              {still}   [load {}]", loadavg());
+        let moving = run(&client, &url, rate, duration, Some((&chain, Duration::from_millis(block_ms)))).await;
+        println!("   new block every {block_ms} ms: {moving}   [load {}]", loadavg());
     }
 }
 
-/// One request over a plain TCP socket (a status line check without an HTTP client dependency).
-fn probe(base: &str, path: &str) -> String {
-    use std::io::{Read, Write};
-    let addr = base.trim_start_matches("http://");
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut body = String::new();
-    s.read_to_string(&mut body).unwrap();
-    let status = body.lines().next().unwrap_or_default().to_owned();
-    let json = body.split("\r\n\r\n").nth(1).unwrap_or_default();
-    format!("{status} {}", json.chars().take(160).collect::<String>())
+/// The bench's chain: commits a block (one sale, the checkpoint moved) as ingest does, in one transaction.
+struct Chain {
+    pool: PgPool,
+    block: Arc<AtomicI64>,
+    now: i64,
+}
+
+impl Chain {
+    async fn commit_block(&self) {
+        let number = self.block.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut tx = self.pool.begin().await.unwrap();
+        sqlx::query(
+            "INSERT INTO blocks (chain, number, hash, parent_hash, timestamp) VALUES ($1, $2, '\\x02', '\\x01', $3)",
+        )
+        .bind(CHAIN)
+        .bind(number)
+        .bind(self.now)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query(&format!(
+            "INSERT INTO sales (chain, block_number, log_index, tx_hash, block_time, house, listing_id, kind, seller,
+                                buyer, nft, token_id, item_class, currency, price, fee, royalty, royalty_receiver)
+             VALUES ($1, $2, 0, '\\xaa', $3, '\\xbb', $2, 'fixed', '\\x01', '\\x02', '\\x{COLLECTION}', 1, 7, '\\xcc',
+                     125 * 10::numeric ^ 18, 0, 0, '\\xdd')"
+        ))
+        .bind(CHAIN)
+        .bind(number)
+        .bind(self.now)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE checkpoints SET block_number = $2, updated_at = now() WHERE chain = $1")
+            .bind(CHAIN)
+            .bind(number)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+}
+
+/// One constant-rate run: request `i` is sent at `start + i / rate` (open loop), its latency counted from then.
+async fn run(
+    client: &reqwest::Client,
+    url: &str,
+    rate: u64,
+    duration: u64,
+    blocks: Option<(&Chain, Duration)>,
+) -> String {
+    let total = rate * duration;
+    let period = Duration::from_secs_f64(1.0 / rate as f64);
+    let start = tokio::time::Instant::now() + Duration::from_millis(10);
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut next_block = blocks.map(|(_, every)| start + every);
+    let mut block_task = None;
+    let mut i = 0u64;
+    while i < total {
+        let now = tokio::time::Instant::now();
+        while i < total && start + period.mul_f64(i as f64) <= now {
+            let scheduled = start + period.mul_f64(i as f64);
+            let request = client.get(url).send();
+            tasks.spawn(async move {
+                let ok = match request.await {
+                    Ok(r) => r.status() == reqwest::StatusCode::OK && r.bytes().await.is_ok(),
+                    Err(_) => false,
+                };
+                (tokio::time::Instant::now() - scheduled, ok)
+            });
+            i += 1;
+        }
+        if let (Some((chain, every)), Some(at)) = (blocks, next_block)
+            && now >= at
+        {
+            let (pool, block, t) = (chain.pool.clone(), chain.block.clone(), chain.now);
+            let previous =
+                block_task.replace(tokio::spawn(async move { Chain { pool, block, now: t }.commit_block().await }));
+            if let Some(p) = previous {
+                p.await.unwrap();
+            }
+            next_block = Some(at + every);
+        }
+        tokio::time::sleep_until(start + period.mul_f64(i as f64)).await;
+    }
+    let mut latencies = Vec::with_capacity(total as usize);
+    let mut errors = 0u64;
+    while let Some(done) = tasks.join_next().await {
+        let (latency, ok) = done.unwrap();
+        errors += u64::from(!ok);
+        latencies.push(latency);
+    }
+    if let Some(p) = block_task {
+        p.await.unwrap();
+    }
+    let elapsed = (tokio::time::Instant::now() - start).as_secs_f64();
+    latencies.sort();
+    let p = |q: f64| ms(latencies[((latencies.len() as f64 - 1.0) * q).round() as usize]);
+    format!(
+        "{} requests, achieved {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms, max {:.2} ms, errors {errors} — \
+         target p99 < 5 ms: {}",
+        latencies.len(),
+        latencies.len() as f64 / elapsed,
+        p(0.5),
+        p(0.99),
+        p(0.999),
+        p(1.0),
+        if p(0.99) < 5.0 && errors == 0 { "met" } else { "NOT met" }
+    )
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
 }

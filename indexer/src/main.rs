@@ -70,6 +70,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 status: Some(indexer.status()),
                 max_lag: args.max_lag,
                 metrics: mercato_indexer::metrics_handle(),
+                cache: Default::default(),
             };
             let (stop, stopped) = tokio::sync::watch::channel(false);
             let solana = solana_indexer(&args, pool).await?;
@@ -82,6 +83,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     status: Some(s.status()),
                     max_lag: args.solana_max_lag,
                     metrics: mercato_indexer::metrics_handle(),
+                    cache: Default::default(),
                 }),
                 None => None,
             };

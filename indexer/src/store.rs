@@ -204,32 +204,16 @@ pub async fn commit(
 }
 
 /// Undoes everything of `chain` above `ancestor` (derived rows, raw events, blocks) and sets the checkpoint there, in
-/// one transaction. Returns the number of undo records replayed.
+/// one transaction and one call (`rollback_to`, migration `0011_fast_rollback.sql`, which lists the append-only
+/// tables). Returns the number of undo records replayed.
 pub async fn rollback(pool: &PgPool, chain: &str, expected: u64, ancestor: Checkpoint) -> Result<i64, StoreError> {
     let mut tx = pool.begin().await?;
     lock_checkpoint(&mut tx, chain, Some(expected)).await?;
-    let (replayed,): (i64,) = sqlx::query_as("SELECT rollback_state($1, $2)")
-        .bind(chain)
-        .bind(ancestor.number as i64)
-        .fetch_one(&mut *tx)
-        .await?;
-    for table in ["transfers", "bids", "sales", "votes", "parameter_changes", "wash_trades", "raw_events"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE chain = $1 AND block_number > $2"))
-            .bind(chain)
-            .bind(ancestor.number as i64)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query("DELETE FROM blocks WHERE chain = $1 AND number > $2")
-        .bind(chain)
-        .bind(ancestor.number as i64)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE checkpoints SET block_number = $2, block_hash = $3, updated_at = now() WHERE chain = $1")
+    let (replayed,): (i64,) = sqlx::query_as("SELECT rollback_to($1, $2, $3)")
         .bind(chain)
         .bind(ancestor.number as i64)
         .bind(ancestor.hash.as_slice())
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
     Ok(replayed)

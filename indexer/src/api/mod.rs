@@ -4,6 +4,7 @@
 //! auctions, bids, sales), [`governance`] (proposals, votes, parameters).
 
 pub mod accounts;
+pub mod cache;
 pub mod economy;
 pub mod governance;
 pub mod market;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub max_lag: u64,
     /// Renders /metrics.
     pub metrics: PrometheusHandle,
+    /// Price and candle answers cached per indexed head (`AnswerCache::default()`).
+    pub cache: cache::AnswerCache,
 }
 
 /// The API's OpenAPI description.

@@ -6,7 +6,9 @@
 use super::{ApiPath, ApiQuery, AppState, Page, PageParams, page, parse_address, parse_choice};
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use sqlx::Postgres;
 use sqlx::postgres::PgArguments;
@@ -37,6 +39,14 @@ impl Scope {
                 "EXISTS (SELECT 1 FROM items i WHERE i.chain = l.chain AND i.collection = l.nft
                          AND i.token_id = l.token_id AND i.class = $2)"
             }
+        }
+    }
+
+    /// The scope in a cache key.
+    fn key(&self) -> String {
+        match self {
+            Self::Collection(a) => format!("n{}", alloy::hex::encode(a)),
+            Self::Class(c) => format!("k{c}"),
         }
     }
 
@@ -219,9 +229,9 @@ pub(crate) async fn collection_prices(
     State(s): State<AppState>,
     ApiPath(address): ApiPath,
     ApiQuery(p): ApiQuery<PriceParams>,
-) -> Result<Json<PriceView>, ApiError> {
+) -> Result<Response, ApiError> {
     let scope = Scope::Collection(parse_address(&address)?.to_vec());
-    Ok(Json(prices(&s, scope, parse_bool(&p.include_wash)?).await?))
+    cached_prices(&s, scope, parse_bool(&p.include_wash)?).await
 }
 
 #[utoipa::path(get, path = "/v1/prices/classes/{class}",
@@ -231,9 +241,20 @@ pub(crate) async fn class_prices(
     State(s): State<AppState>,
     ApiPath(class): ApiPath,
     ApiQuery(p): ApiQuery<PriceParams>,
-) -> Result<Json<PriceView>, ApiError> {
+) -> Result<Response, ApiError> {
     let scope = Scope::Class(parse_class(&class)?);
-    Ok(Json(prices(&s, scope, parse_bool(&p.include_wash)?).await?))
+    cached_prices(&s, scope, parse_bool(&p.include_wash)?).await
+}
+
+/// The answer serialized once, as the cache keeps it.
+fn to_json<T: Serialize>(value: &T) -> Result<Bytes, ApiError> {
+    serde_json::to_vec(value).map(Bytes::from).map_err(ApiError::internal)
+}
+
+/// Prices through the answer cache (`super::cache`): computed once per indexed head.
+async fn cached_prices(s: &AppState, scope: Scope, include_wash: bool) -> Result<Response, ApiError> {
+    let key = format!("prices|{}|{include_wash}", scope.key());
+    s.cache.json(&s.pool, &s.chain, key, async { to_json(&prices(s, scope, include_wash).await?) }).await
 }
 
 /// Candle options.
@@ -291,7 +312,16 @@ fn parse_time(text: &Option<String>, name: &str, default: i64) -> Result<i64, Ap
     }
 }
 
-async fn candles(s: &AppState, scope: Scope, p: CandleParams) -> Result<Page<Candle>, ApiError> {
+/// Validated candle parameters.
+struct CandleQuery {
+    width: i64,
+    include_wash: bool,
+    from: i64,
+    to: i64,
+    limit: i64,
+}
+
+fn parse_candles(p: CandleParams) -> Result<CandleQuery, ApiError> {
     let width = match parse_choice(&p.interval, &["1m", "1h", "1d"], "invalid_interval")? {
         Some("1m") => 60i64,
         Some("1h") => 3_600,
@@ -313,6 +343,18 @@ async fn candles(s: &AppState, scope: Scope, p: CandleParams) -> Result<Page<Can
         })?),
     };
     let from = after.map_or(from, |a| from.max(a.saturating_add(width)));
+    Ok(CandleQuery { width, include_wash, from, to, limit })
+}
+
+/// Candles through the answer cache (`super::cache`): computed once per indexed head.
+async fn cached_candles(s: &AppState, scope: Scope, p: CandleParams) -> Result<Response, ApiError> {
+    let q = parse_candles(p)?;
+    let key = format!("candles|{}|{}|{}|{}|{}|{}", scope.key(), q.width, q.include_wash, q.from, q.to, q.limit);
+    s.cache.json(&s.pool, &s.chain, key, async { to_json(&candles(s, scope, q).await?) }).await
+}
+
+async fn candles(s: &AppState, scope: Scope, q: CandleQuery) -> Result<Page<Candle>, ApiError> {
+    let CandleQuery { width, include_wash, from, to, limit } = q;
     let sales = scope.sales();
     let sql = format!(
         "SELECT (s.block_time / $4) * $4 AS start,
@@ -343,9 +385,9 @@ pub(crate) async fn collection_candles(
     State(s): State<AppState>,
     ApiPath(address): ApiPath,
     ApiQuery(p): ApiQuery<CandleParams>,
-) -> Result<Json<Page<Candle>>, ApiError> {
+) -> Result<Response, ApiError> {
     let scope = Scope::Collection(parse_address(&address)?.to_vec());
-    Ok(Json(candles(&s, scope, p).await?))
+    cached_candles(&s, scope, p).await
 }
 
 #[utoipa::path(get, path = "/v1/prices/classes/{class}/candles",
@@ -355,9 +397,9 @@ pub(crate) async fn class_candles(
     State(s): State<AppState>,
     ApiPath(class): ApiPath,
     ApiQuery(p): ApiQuery<CandleParams>,
-) -> Result<Json<Page<Candle>>, ApiError> {
+) -> Result<Response, ApiError> {
     let scope = Scope::Class(parse_class(&class)?);
-    Ok(Json(candles(&s, scope, p).await?))
+    cached_candles(&s, scope, p).await
 }
 
 /// Filters of wash trades.

@@ -16,6 +16,7 @@ async fn bad_input_on_every_endpoint_is_a_4xx_with_a_reason() {
         status: None,
         max_lag: 5,
         metrics: mercato_indexer::metrics_handle(),
+        cache: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -82,6 +82,7 @@ impl Harness {
             status: Some(indexer.status()),
             max_lag: 5,
             metrics: mercato_indexer::metrics_handle(),
+            cache: Default::default(),
         };
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {

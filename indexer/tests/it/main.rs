@@ -1,6 +1,7 @@
 //! Integration tests of the indexer, in one binary: real Postgres clusters (mercato-postgres), anvil with the suite
 //! deployed by the real deploy script (mercato-e2e), the indexer in-process or as its binary.
 
+mod answer_cache;
 mod api_errors;
 mod cli;
 mod common;

@@ -162,6 +162,7 @@ async fn prices_candles_wash_trades_and_economy_equal_the_chain() {
         status: None,
         max_lag: 5,
         metrics: mercato_indexer::metrics_handle(),
+        cache: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -131,6 +131,7 @@ async fn solana_economy_api_answers_equal_the_chain_and_reingest_changes_nothing
         status: Some(indexer.status()),
         max_lag: 150,
         metrics: mercato_indexer::metrics_handle(),
+        cache: Default::default(),
     };
     let evm_state = api::AppState {
         pool: pool.clone(),
@@ -138,6 +139,7 @@ async fn solana_economy_api_answers_equal_the_chain_and_reingest_changes_nothing
         status: None,
         max_lag: 10,
         metrics: mercato_indexer::metrics_handle(),
+        cache: Default::default(),
     };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let follower = tokio::spawn(indexer.follow(stopped));
