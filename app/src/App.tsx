@@ -14,7 +14,10 @@ import { InFlight } from './components/InFlight'
 import { useApp } from './session/AppContext'
 import { useSolana } from './solana/SolanaContext'
 import { SolanaSignIn } from './solana/SignInSolana'
+import { analyticsFor, SOLANA_ANALYTICS } from './indexer/analytics'
 import { EvmOnly, SolanaAccount, SolanaDao, SolanaListing, SolanaMarket } from './solana/pages'
+
+const solanaAnalytics = analyticsFor(SOLANA_ANALYTICS)
 
 export function App() {
   const route = useRoute()
@@ -46,8 +49,8 @@ export function App() {
             listings: <SolanaMarket />,
             listing: <SolanaListing />,
             inventory: <EvmOnly page="Inventory" />,
-            prices: <EvmOnly page="Prices" />,
-            economy: <EvmOnly page="Economy" />,
+            prices: <Prices key="solana" analytics={solanaAnalytics} />,
+            economy: <Economy key="solana" analytics={solanaAnalytics} />,
             dao: <SolanaDao />,
             account: <SolanaAccount />,
             signin: <SolanaSignIn />,
