@@ -15,7 +15,7 @@ import { useApp } from './session/AppContext'
 import { useSolana } from './solana/SolanaContext'
 import { SolanaSignIn } from './solana/SignInSolana'
 import { analyticsFor, SOLANA_ANALYTICS } from './indexer/analytics'
-import { EvmOnly, SolanaAccount, SolanaDao, SolanaListing, SolanaMarket } from './solana/pages'
+import { SolanaAccount, SolanaDao, SolanaInventory, SolanaListing, SolanaMarket } from './solana/pages'
 
 const solanaAnalytics = analyticsFor(SOLANA_ANALYTICS)
 
@@ -48,7 +48,7 @@ export function App() {
             market: <SolanaMarket />,
             listings: <SolanaMarket />,
             listing: <SolanaListing />,
-            inventory: <EvmOnly page="Inventory" />,
+            inventory: <SolanaInventory />,
             prices: <Prices key="solana" analytics={solanaAnalytics} />,
             economy: <Economy key="solana" analytics={solanaAnalytics} />,
             dao: <SolanaDao />,
