@@ -280,7 +280,7 @@ test('Prices on Solana: last sale and sale count as the indexer\'s /solana/v1/pr
       { what: `${testId} shows the indexer's last sale and count` },
     )
   }
-  await page.getByLabel('Candles').selectOption('1d')
+  await page.getByRole('combobox', { name: 'Candles' }).selectOption('1d')
   await eventually(
     async () => {
       const { items } = await indexer('/prices/classes/2/candles?interval=1d')
