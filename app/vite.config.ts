@@ -23,14 +23,17 @@ const proxy: Record<string, ProxyOptions> = {
   '/rpc': { target: rpcUrl, changeOrigin: true, rewrite: () => '/' },
 }
 
-/** Serves the manifest's EVM section, with the RPC URL replaced by the same-origin /rpc path. */
+/** Serves the manifest's EVM section, with the RPC URL replaced by the same-origin /rpc path, and the Solana addresses. */
 const serveManifest: Connect.NextHandleFunction = (req, res, next) => {
   if (req.url?.split('?')[0] !== '/config/manifest.json') return next()
   readFile(manifestPath, 'utf8')
     .then((text) => {
       const manifest = JSON.parse(text)
       if (!manifest.evm) throw new Error(`${manifestPath} has no "evm" section`)
-      const body = JSON.stringify({ network: manifest.network, evm: { ...manifest.evm, rpcUrl: '/rpc' } })
+      // Of the Solana section only the public program and account addresses (the pages read Solana through the
+      // indexer and the relayer, never its RPC directly).
+      const solana = manifest.solana ? { programs: manifest.solana.programs, accounts: manifest.solana.accounts } : undefined
+      const body = JSON.stringify({ network: manifest.network, evm: { ...manifest.evm, rpcUrl: '/rpc' }, solana })
       res.setHeader('Content-Type', 'application/json')
       res.setHeader('Cache-Control', 'no-store')
       res.end(body)

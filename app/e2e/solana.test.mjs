@@ -18,6 +18,7 @@ import {
   readProposal,
   readVote,
   signerFromSeed,
+  solanaRpc,
   tokenBalance,
 } from './solana.mjs'
 import { installSolanaWallet } from './solana-wallet.mjs'
@@ -30,6 +31,13 @@ const PASSWORD = "sol's long password"
 let stack, browser, sol, demo
 let englishId // the demo English auction's listing id (indexer)
 let custodial // the custodial user's Solana address
+
+/** Base units as the app writes Solana MRC (app/src/solana/format.ts): grouped, at most 4 decimals, cut not rounded. */
+function solMrcText(amount) {
+  const whole = (amount / MRC).toLocaleString('en-US')
+  const fraction = (amount % MRC).toString().padStart(9, '0').slice(0, 4).replace(/0+$/, '')
+  return `${fraction ? `${whole}.${fraction}` : whole} MRC`
+}
 
 function phases(name) {
   const start = Date.now()
@@ -220,20 +228,116 @@ test('a Solana wallet user outbids, deposits and votes on the open proposal; the
   await page.context().close()
 })
 
-test('the chain switch: kept across reloads, in the URL; EVM-only pages say so on Solana', { timeout: 60_000 }, async () => {
+test('the chain switch: kept across reloads, in the URL; every page has its Solana version', { timeout: 60_000 }, async () => {
   const page = await newPage(browser)
   await page.goto(`${stack.appUrl}/#/market`)
   const sw = page.getByTestId('chain-switch')
   await sw.getByRole('button', { name: 'Solana' }).click()
   await page.getByTestId('solana-market').waitFor()
   assert.equal(new URL(page.url()).searchParams.get('chain'), 'solana')
-  await page.goto(`${stack.appUrl}/#/prices`) // no ?chain: the stored choice
-  await page.getByTestId('evm-only').waitFor()
-  assert.match(await page.getByTestId('evm-only').textContent(), /EVM-only for now/)
-  await screenshot(page, stack.artifacts, 'solana-evm-only')
+  await page.goto(`${stack.appUrl}/#/inventory`) // no ?chain: the stored choice
+  const solanaTitle = page.getByRole('heading', { name: 'Inventory on Solana' })
+  await solanaTitle.waitFor()
+  assert.equal(await page.getByTestId('evm-only').count(), 0)
   await sw.getByRole('button', { name: 'EVM' }).click()
-  await page.getByTestId('evm-only').waitFor({ state: 'detached' })
+  await solanaTitle.waitFor({ state: 'detached' })
   assert.equal(new URL(page.url()).searchParams.get('chain'), 'evm')
   assert.equal(await sw.getByRole('button', { name: 'EVM' }).getAttribute('aria-pressed'), 'true')
+  await page.context().close()
+})
+
+test('Prices on Solana: last sale and sale count as the indexer\'s /solana/v1/prices answer (the demo sale and the test\'s buy)', { timeout: 90_000 }, async () => {
+  const page = await newPage(browser)
+  // The demo's one Solana sale: "Leather Cap" (class 2) sold at a fixed 40 MRC, in the manifest's Solana collection.
+  const sold = await indexer('/listings?status=sold')
+  const sale = sold.items.find((l) => l.start_price === String(40n * MRC))
+  assert.ok(sale, `the demo's 40 MRC sale is indexed: ${JSON.stringify(sold.items)}`)
+  assert.equal(sale.nft, sol.accounts.collection, 'the indexer prices the manifest\'s Solana collection')
+  const item = await indexer(`/items/${sale.token_id}`)
+  assert.equal(item.class, 2)
+
+  await page.goto(`${stack.appUrl}/?chain=solana#/prices`)
+  await page.getByRole('heading', { name: 'Prices on Solana' }).waitFor({ timeout: 30_000 })
+  await page.getByLabel('Item class').selectOption('2')
+  for (const [testId, path] of [
+    ['price-class', '/prices/classes/2'],
+    ['price-collection', `/prices/collections/${sol.accounts.collection}`],
+  ]) {
+    const card = page.getByTestId(testId)
+    const shown = async () => ({
+      last: await card.getByTestId('last-sale').textContent(),
+      trades: await card.getByTestId('week-trades').textContent(),
+    })
+    // The page polls; the answer is read again on every try, so a sale indexed meanwhile cannot make it flaky.
+    const expectedNow = async () => {
+      const answer = await indexer(path)
+      assert.ok(answer.last_sale_price !== null && answer.trades_7d >= 1, `${path}: the demo sale is priced: ${JSON.stringify(answer)}`)
+      return { last: solMrcText(BigInt(answer.last_sale_price)), trades: answer.trades_7d === 1 ? '1 sale' : `${answer.trades_7d} sales` }
+    }
+    await eventually(
+      async () => [await shown(), await expectedNow()],
+      ([got, want]) => got.last === want.last && got.trades === want.trades,
+      { what: `${testId} shows the indexer's last sale and count` },
+    )
+  }
+  await page.getByRole('combobox', { name: 'Candles' }).selectOption('1d')
+  await eventually(
+    async () => {
+      const { items } = await indexer('/prices/classes/2/candles?interval=1d')
+      return [await page.getByTestId('candle-last').textContent(), `close ${solMrcText(BigInt(items.at(-1).close))} `]
+    },
+    ([text, close]) => (text ?? '').includes(close),
+    { what: 'the latest day candle closes where the indexer says' },
+  )
+  await screenshot(page, stack.artifacts, 'solana-prices')
+  await page.context().close()
+})
+
+test('Economy on Solana: the supply shown is the MRC mint\'s supply on the chain (getTokenSupply)', { timeout: 90_000 }, async () => {
+  const page = await newPage(browser)
+  const chainSupply = async () => {
+    const { value } = await solanaRpc(stack.solanaRpcUrl).getTokenSupply(sol.accounts.currencyMint, { commitment: 'confirmed' }).send()
+    assert.equal(value.decimals, 9)
+    return BigInt(value.amount)
+  }
+  const supply = await chainSupply()
+  assert.ok(supply > 0n, 'the genesis mint made a supply')
+  await page.goto(`${stack.appUrl}/?chain=solana#/economy`)
+  await page.getByRole('heading', { name: 'Economy on Solana' }).waitFor({ timeout: 30_000 })
+  const value = page.getByTestId('metric-supply-value')
+  await eventually(
+    async () => [await value.textContent(), solMrcText(await chainSupply())],
+    ([shown, expected]) => shown === expected,
+    { what: `the supply shown equals the mint's supply (${solMrcText(supply)})` },
+  )
+  await screenshot(page, stack.artifacts, 'solana-economy')
+  await page.context().close()
+})
+
+test('Inventory on Solana: the demo buyer (a wallet user) sees the Leather Cap with the indexer\'s attributes and its sale', { timeout: 90_000 }, async () => {
+  const page = await newPage(browser)
+  const wallet = await installSolanaWallet(page, { seed: demoTraderSeed(1) })
+  assert.equal(wallet.address, demo.traders.buyer)
+  const owned = await indexer(`/accounts/${wallet.address}/items`)
+  const cap = owned.items.find((i) => i.mint === demo.sold)
+  assert.ok(cap, `the buyer holds the item the demo sold: ${JSON.stringify(owned.items)}`)
+  assert.equal(cap.class, 2)
+
+  await page.goto(`${stack.appUrl}/?chain=solana#/signin`)
+  await page.getByRole('button', { name: 'Connect Mercato Test Wallet' }).click()
+  assert.equal((await page.getByTestId('sol-address').textContent({ timeout: 30_000 })).trim(), wallet.address)
+  await page.goto(`${stack.appUrl}/?chain=solana#/inventory`)
+  const card = page.getByTestId(`inventory-item-${cap.token_id}`)
+  await card.waitFor({ timeout: 30_000 })
+  assert.equal(await page.locator('[data-testid^=inventory-item-]').count(), owned.items.length)
+  const rarities = ['Common', 'Uncommon', 'Rare', 'Epic', 'Legendary']
+  assert.equal(await card.getByTestId('item-attributes').textContent(), `class ${cap.class} · ${rarities[cap.rarity]} · power ${cap.power} · mint ${cap.mint.slice(0, 6)}…${cap.mint.slice(-4)}`)
+  await card.getByRole('button', { name: 'History' }).click()
+  const history = await indexer(`/items/${cap.token_id}/history`)
+  const sale = history.items.find((e) => e.kind === 'sale')
+  assert.equal(sale?.price, String(40n * MRC))
+  await eventually(() => card.getByTestId('item-history').locator('li').allTextContents(), (rows) => rows.length === history.items.length, { what: 'one row per event' })
+  assert.match((await card.getByTestId('item-history').textContent()) ?? '', /sale for 40 MRC from /)
+  await screenshot(page, stack.artifacts, 'solana-inventory')
   await page.context().close()
 })

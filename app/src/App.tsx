@@ -14,7 +14,10 @@ import { InFlight } from './components/InFlight'
 import { useApp } from './session/AppContext'
 import { useSolana } from './solana/SolanaContext'
 import { SolanaSignIn } from './solana/SignInSolana'
-import { EvmOnly, SolanaAccount, SolanaDao, SolanaListing, SolanaMarket } from './solana/pages'
+import { analyticsFor, SOLANA_ANALYTICS } from './indexer/analytics'
+import { SolanaAccount, SolanaDao, SolanaInventory, SolanaListing, SolanaMarket } from './solana/pages'
+
+const solanaAnalytics = analyticsFor(SOLANA_ANALYTICS)
 
 export function App() {
   const route = useRoute()
@@ -45,9 +48,9 @@ export function App() {
             market: <SolanaMarket />,
             listings: <SolanaMarket />,
             listing: <SolanaListing />,
-            inventory: <EvmOnly page="Inventory" />,
-            prices: <EvmOnly page="Prices" />,
-            economy: <EvmOnly page="Economy" />,
+            inventory: <SolanaInventory />,
+            prices: <Prices key="solana" analytics={solanaAnalytics} />,
+            economy: <Economy key="solana" analytics={solanaAnalytics} />,
             dao: <SolanaDao />,
             account: <SolanaAccount />,
             signin: <SolanaSignIn />,

@@ -21,7 +21,15 @@ export interface EvmDeployment {
 export interface Deployment {
   network: string
   evm: EvmDeployment
-  // A `solana` section joins here with the Solana slice.
+  /** The Solana deployment's public addresses (base58), when the manifest has a Solana section. */
+  solana?: SolanaDeployment
+}
+
+/** The public addresses of the manifest's `solana` section (the app server leaves out its RPC URLs). */
+export interface SolanaDeployment {
+  programs: { token: string; items: string; auction: string; governance: string }
+  /** `collection` is the items collection the indexer prices (`nft` of Solana listings); `currencyMint` the MRC mint. */
+  accounts: { economyConfig: string; currencyMint: string; treasury: string; itemsConfig: string; collection: string; auctionHouse: string; governance: string }
 }
 
 export async function loadDeployment(): Promise<Deployment> {

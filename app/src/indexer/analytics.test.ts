@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { explainInMrc, metricValue, parseCandles, parseEconomy, parseSummary } from './analytics'
+import { explainInMrc, metricValue, parseCandles, parseEconomy, parseSummary, SOLANA_ANALYTICS } from './analytics'
 
 // Bodies captured from the real indexer after the demo seed (see fixtures/README.md).
 const FIXTURES = import.meta.glob('./fixtures/*.json', { eager: true, import: 'default' })
@@ -105,4 +105,20 @@ test('only amounts after their words are rewritten in MRC (counts and percentage
   expect(explainInMrc('7-day VWAP 1500000000000000000 (+12%): 12 sales; demand up 30% on the prior week. floor 1; x 5000')).toBe(
     '7-day VWAP 1.5 MRC (+12%): 12 sales; demand up 30% on the prior week. floor < 0.0001 MRC; x 5000',
   )
+})
+
+describe('Solana (9 decimals)', () => {
+  test('a Solana price answer: amounts exact in base units, the explanation in Solana MRC', () => {
+    const s = parseSummary(body('solana-collection.json'), SOLANA_ANALYTICS)
+    expect(s.lastSale?.price).toBe(40_000_000_000n)
+    expect(s.week.trades).toBe(1)
+    expect(s.explanation).toMatch(/^7-day VWAP 40 MRC: 1 sale;.* floor 250 MRC;/)
+    // Read with EVM's 18 decimals the same answer would be a dust amount: the chain's decimals matter.
+    expect(parseSummary(body('solana-collection.json')).explanation).toMatch(/^7-day VWAP < 0\.0001 MRC/)
+  })
+
+  test('chart values use the decimals of the chain', () => {
+    const [d] = parseEconomy({ items: [{ ...(body('economy.json') as { items: object[] }).items[0], supply: '100000000000000000' }] }).days
+    expect(metricValue(d, 'supply', SOLANA_ANALYTICS.decimals)).toBe(100_000_000)
+  })
 })

@@ -2,8 +2,38 @@
 // indexer/src/api/prices.rs `PriceView`, `Candle`; economy.rs `DailyEconomy`). Amounts are base units as decimal
 // strings there and bigint here; times are chain seconds. The parsers check the fields they use and throw a clear
 // error when the answer does not have them (the unit tests feed them bodies captured from the real indexer).
-import { formatMrc } from '../chain/format'
+import { formatMrc, MRC_DECIMALS } from '../chain/format'
+import { formatSolMrc, SOL_MRC_DECIMALS } from '../solana/format'
 import { indexerGet, type Page } from './client'
+
+/**
+ * Which chain's analytics: the indexer serves the same price and economy routes for Solana under `/solana`
+ * (base58 addresses), and MRC has 18 decimals on EVM, 9 on Solana.
+ */
+export interface AnalyticsChain {
+  name: 'evm' | 'solana'
+  /** Route prefix before `/v1/…`. */
+  prefix: '' | '/solana'
+  decimals: number
+  /** An amount of base units in MRC, for people. */
+  format: (amount: bigint) => string
+  /** A collection address as the indexer takes it (EVM hex lowercase; base58 is case-sensitive and stays). */
+  address: (address: string) => string
+}
+
+export const EVM_ANALYTICS: AnalyticsChain = { name: 'evm', prefix: '', decimals: MRC_DECIMALS, format: formatMrc, address: (a) => a.toLowerCase() }
+export const SOLANA_ANALYTICS: AnalyticsChain = {
+  name: 'solana',
+  prefix: '/solana',
+  decimals: SOL_MRC_DECIMALS,
+  format: (v) => formatSolMrc(v),
+  address: (a) => a,
+}
+
+/** Base units as a float number of MRC (charts only, never for arithmetic); exact to 6 decimals. */
+export function toMrcNumber(v: bigint, decimals: number = MRC_DECIMALS): number {
+  return Number(v / 10n ** BigInt(decimals - 6)) / 1e6
+}
 
 /** Volume, number of sales and volume-weighted average price over one window, and the same for the prior one. */
 export interface PriceWindow {
@@ -107,14 +137,14 @@ function items(raw: unknown, what: string): Json[] {
  * this writes each in MRC ("7-day VWAP 15 MRC: 2 sales"). Only the numbers after the words that introduce an
  * amount are touched (sale counts and percentages stay as they are).
  */
-export function explainInMrc(text: string): string {
+export function explainInMrc(text: string, format: (amount: bigint) => string = formatMrc): string {
   return text.replace(/\b(VWAP|floor|close|range|volume) (\d+)(–(\d+))?/g, (_all, word: string, a: string, _r, b?: string) =>
-    `${word} ${formatMrc(BigInt(a))}${b ? `–${formatMrc(BigInt(b))}` : ''}`,
+    `${word} ${format(BigInt(a))}${b ? `–${format(BigInt(b))}` : ''}`,
   )
 }
 
 /** `GET /v1/prices/collections/{address}` and `/v1/prices/classes/{class}` (`PriceView`). */
-export function parseSummary(raw: unknown): PriceSummary {
+export function parseSummary(raw: unknown, chain: AnalyticsChain = EVM_ANALYTICS): PriceSummary {
   const what = 'price summary'
   const o = object(raw, what)
   const lastPrice = optionalAmount(o, 'last_sale_price', what)
@@ -132,12 +162,12 @@ export function parseSummary(raw: unknown): PriceSummary {
     lastSale: lastPrice === null ? null : { price: lastPrice, time: count(o, 'last_sale_time', what) },
     day: window('24h'),
     week: window('7d'),
-    explanation: explainInMrc(String(field(o, 'explanation', what))),
+    explanation: explainInMrc(String(field(o, 'explanation', what)), chain.format),
   }
 }
 
 /** One page of `GET …/candles` (`Page<Candle>`), ascending by start. */
-export function parseCandles(raw: unknown): { candles: Candle[]; next: string | null } {
+export function parseCandles(raw: unknown, chain: AnalyticsChain = EVM_ANALYTICS): { candles: Candle[]; next: string | null } {
   const what = 'candles'
   const list = items(raw, what).map((c) => ({
     time: count(c, 'start', what),
@@ -148,7 +178,7 @@ export function parseCandles(raw: unknown): { candles: Candle[]; next: string | 
     volume: amount(c, 'volume', what),
     trades: count(c, 'trades', what),
     vwap: amount(c, 'vwap', what),
-    explanation: explainInMrc(String(c.explanation ?? '')),
+    explanation: explainInMrc(String(c.explanation ?? ''), chain.format),
   }))
   return { candles: list, next: ((raw as Json).next_cursor as string | null) ?? null }
 }
@@ -178,9 +208,9 @@ export function parseEconomy(raw: unknown): { days: EconomyDay[]; next: string |
 }
 
 /** A metric of a day as a chart value (amounts in MRC as a float: charts only, never for arithmetic). */
-export function metricValue(day: EconomyDay, metric: EconomyMetric): number | null {
+export function metricValue(day: EconomyDay, metric: EconomyMetric, decimals: number = MRC_DECIMALS): number | null {
   const v = day[metric]
-  if (typeof v === 'bigint') return Number(v / 10n ** 12n) / 1e6
+  if (typeof v === 'bigint') return toMrcNumber(v, decimals)
   return v
 }
 
@@ -204,27 +234,38 @@ async function allPages<T>(read: (cursor: string | undefined) => Promise<{ list:
 
 const wash = (includeWash: boolean) => ({ include_wash: String(includeWash) })
 
-export const analytics = {
-  collection: async (address: string, includeWash: boolean) =>
-    parseSummary(await indexerGet(`/v1/prices/collections/${address.toLowerCase()}`, wash(includeWash))),
-  itemClass: async (klass: number, includeWash: boolean) => parseSummary(await indexerGet(`/v1/prices/classes/${klass}`, wash(includeWash))),
-  /**
-   * The newest candles: at most MAX_PAGES pages, starting that many intervals before the indexer's (chain) time, so
-   * a long history shows its recent end (the indexer lists candles oldest first).
-   */
-  candles: async (klass: number, interval: CandleInterval, includeWash: boolean) => {
-    const { nowTime } = parseSummary(await indexerGet(`/v1/prices/classes/${klass}`, wash(includeWash)))
-    const from = String(Math.max(0, nowTime - (MAX_PAGES * 500 - 1) * INTERVAL_SECONDS[interval]))
-    return allPages(async (cursor) => {
-      const page = parseCandles(
-        await indexerGet<Page<unknown>>(`/v1/prices/classes/${klass}/candles`, { interval, ...wash(includeWash), from, limit: '500', cursor }),
-      )
-      return { list: page.candles, next: page.next }
-    })
-  },
-  economy: (includeWash: boolean) =>
-    allPages(async (cursor) => {
-      const page = parseEconomy(await indexerGet<Page<unknown>>('/v1/economy/daily', { ...wash(includeWash), limit: '500', cursor }))
-      return { list: page.days, next: page.next }
-    }),
+/** The price and economy reads of one chain (`analyticsFor(SOLANA_ANALYTICS)` reads `/solana/v1/…`). */
+export function analyticsFor(chain: AnalyticsChain) {
+  const v1 = `${chain.prefix}/v1`
+  return {
+    chain,
+    collection: async (address: string, includeWash: boolean) =>
+      parseSummary(await indexerGet(`${v1}/prices/collections/${chain.address(address)}`, wash(includeWash)), chain),
+    itemClass: async (klass: number, includeWash: boolean) => parseSummary(await indexerGet(`${v1}/prices/classes/${klass}`, wash(includeWash)), chain),
+    /**
+     * The newest candles: at most MAX_PAGES pages, starting that many intervals before the indexer's (chain) time, so
+     * a long history shows its recent end (the indexer lists candles oldest first).
+     */
+    candles: async (klass: number, interval: CandleInterval, includeWash: boolean) => {
+      const { nowTime } = parseSummary(await indexerGet(`${v1}/prices/classes/${klass}`, wash(includeWash)), chain)
+      const from = String(Math.max(0, nowTime - (MAX_PAGES * 500 - 1) * INTERVAL_SECONDS[interval]))
+      return allPages(async (cursor) => {
+        const page = parseCandles(
+          await indexerGet<Page<unknown>>(`${v1}/prices/classes/${klass}/candles`, { interval, ...wash(includeWash), from, limit: '500', cursor }),
+          chain,
+        )
+        return { list: page.candles, next: page.next }
+      })
+    },
+    economy: (includeWash: boolean) =>
+      allPages(async (cursor) => {
+        const page = parseEconomy(await indexerGet<Page<unknown>>(`${v1}/economy/daily`, { ...wash(includeWash), limit: '500', cursor }))
+        return { list: page.days, next: page.next }
+      }),
+  }
 }
+
+export type Analytics = ReturnType<typeof analyticsFor>
+
+/** The EVM reads (`/v1/…`). */
+export const analytics = analyticsFor(EVM_ANALYTICS)

@@ -1,9 +1,8 @@
 import { useId, useState } from 'react'
 import { LineChart } from '../components/Chart'
 import { ErrorNotice } from '../components/ErrorNotice'
-import { formatMrc } from '../chain/format'
 import { useChainData } from '../chain/useChainData'
-import { analytics, ECONOMY_METRICS, metricValue, type EconomyDay, type EconomyMetric } from '../indexer/analytics'
+import { analytics as evmAnalytics, ECONOMY_METRICS, metricValue, type Analytics, type EconomyDay, type EconomyMetric } from '../indexer/analytics'
 import { explainIndexer } from '../indexer/client'
 
 const LABELS: Record<EconomyMetric, string> = {
@@ -41,26 +40,27 @@ const PRECISION: Record<EconomyMetric, number> = {
 }
 
 /** A metric's value in words: amounts exact (bigint), ratios as percent or to six places, counts as integers. */
-function valueText(day: EconomyDay, metric: EconomyMetric): string {
+function valueText(day: EconomyDay, metric: EconomyMetric, format: (amount: bigint) => string): string {
   const v = day[metric]
-  if (typeof v === 'bigint') return formatMrc(v)
+  if (typeof v === 'bigint') return format(v)
   if (v === null) return '—'
   if (metric === 'inflation') return `${(v * 100).toLocaleString('en-US', { maximumFractionDigits: 4 })}%`
   if (metric === 'gini' || metric === 'velocity') return v.toLocaleString('en-US', { maximumSignificantDigits: 6 })
   return v.toLocaleString('en-US')
 }
 
-/** The economy's daily metrics from the indexer, one chart each. */
-export function Economy() {
+/** The economy's daily metrics from the indexer, one chart each; `analytics` picks the chain (EVM by default). */
+export function Economy({ analytics = evmAnalytics }: { analytics?: Analytics }) {
   const [includeWash, setIncludeWash] = useState(false)
-  const days = useChainData(() => analytics.economy(includeWash), [includeWash], 30_000)
+  const days = useChainData(() => analytics.economy(includeWash), [analytics, includeWash], 30_000)
+  const { decimals, format, name } = analytics.chain
   const washId = useId()
   const last = days.data?.at(-1)
   return (
     <section className="page" aria-labelledby="economy-title">
-      <h1 id="economy-title">Economy</h1>
+      <h1 id="economy-title">Economy{name === 'solana' ? ' on Solana' : ''}</h1>
       <p className="hint">
-        Daily figures of the MRC economy (UTC days of the chain's clock), computed by the indexer from every transfer, mint, burn and sale.
+        Daily figures of the MRC economy{name === 'solana' ? ' on Solana (the MRC mint, 9 decimals)' : ''} (UTC days of the chain's clock), computed by the indexer from every transfer, mint, burn and sale.
         {last && (
           <>
             {' '}
@@ -80,14 +80,14 @@ export function Economy() {
         <div className="metrics">
           {ECONOMY_METRICS.map((m) => {
             const points = days.data!.flatMap((d) => {
-              const value = metricValue(d, m)
+              const value = metricValue(d, m, decimals)
               return value === null ? [] : [{ time: d.time, value }]
             })
             return (
               <div className="card" key={m} data-testid={`metric-${m}`}>
                 <h2>{LABELS[m]}</h2>
                 <p className="big" data-testid={`metric-${m}-value`}>
-                  {valueText(last, m)}
+                  {valueText(last, m, format)}
                 </p>
                 {HINTS[m] && <p className="hint">{HINTS[m]}</p>}
                 {points.length > 0 ? (

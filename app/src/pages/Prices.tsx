@@ -1,31 +1,50 @@
 import { useId, useState } from 'react'
 import { CandleChart } from '../components/Chart'
 import { ErrorNotice } from '../components/ErrorNotice'
-import { formatMrc, formatUtc } from '../chain/format'
+import { formatUtc } from '../chain/format'
 import { useChainData } from '../chain/useChainData'
-import { analytics, type Candle, type CandleInterval, type PriceSummary, type PriceWindow } from '../indexer/analytics'
+import {
+  analytics as evmAnalytics,
+  toMrcNumber,
+  type Analytics,
+  type Candle,
+  type CandleInterval,
+  type PriceSummary,
+  type PriceWindow,
+} from '../indexer/analytics'
 import { explainIndexer } from '../indexer/client'
 import { useApp } from '../session/AppContext'
 
 const CLASSES = [1, 2, 3]
 const INTERVALS: CandleInterval[] = ['1m', '1h', '1d']
-const toMrc = (v: bigint) => Number(v / 10n ** 12n) / 1e6
 
-/** Prices per collection and item class, from the indexer: floor, last sale, volume, VWAP, candles, explanation. */
-export function Prices() {
+/**
+ * Prices per collection and item class, from the indexer: floor, last sale, volume, VWAP, candles, explanation.
+ * `analytics` picks the chain (EVM by default; `analyticsFor(SOLANA_ANALYTICS)` for the Solana routes and 9 decimals).
+ */
+export function Prices({ analytics = evmAnalytics }: { analytics?: Analytics }) {
   const { deployment } = useApp()
   const [klass, setKlass] = useState(1)
   const [interval, setInterval] = useState<CandleInterval>('1h')
   const [includeWash, setIncludeWash] = useState(false)
-  const collection = useChainData(() => analytics.collection(deployment.evm.contracts.items, includeWash), [includeWash], 10_000)
-  const summary = useChainData(() => analytics.itemClass(klass, includeWash), [klass, includeWash], 10_000)
-  const candles = useChainData(() => analytics.candles(klass, interval, includeWash), [klass, interval, includeWash], 10_000)
+  const solana = analytics.chain.name === 'solana'
+  const address = solana ? deployment.solana?.accounts.collection : deployment.evm.contracts.items
+  const collection = useChainData(
+    () => (address ? analytics.collection(address, includeWash) : Promise.reject(new Error('the deployment manifest has no Solana items collection'))),
+    [analytics, address, includeWash],
+    10_000,
+  )
+  const summary = useChainData(() => analytics.itemClass(klass, includeWash), [analytics, klass, includeWash], 10_000)
+  const candles = useChainData(() => analytics.candles(klass, interval, includeWash), [analytics, klass, interval, includeWash], 10_000)
   const washId = useId()
   const last = candles.data?.at(-1)
+  const format = analytics.chain.format
+  const toMrc = (v: bigint) => toMrcNumber(v, analytics.chain.decimals)
+  const point = (c: Candle) => ({ time: c.time, open: toMrc(c.open), high: toMrc(c.high), low: toMrc(c.low), close: toMrc(c.close), volume: toMrc(c.volume) })
 
   return (
     <section className="page" aria-labelledby="prices-title">
-      <h1 id="prices-title">Prices</h1>
+      <h1 id="prices-title">Prices{solana ? ' on Solana' : ''}</h1>
       <p className="hint">
         Sales of Mercato items as the indexer prices them, on the chain's clock. Wash trades (an item sold back and forth between the same people, bought
         again and again by one wallet, or traded between wallets first paid by the same address) are left out unless you include them.
@@ -54,8 +73,8 @@ export function Prices() {
         </label>
       </div>
       <div className="columns">
-        <Summary title={`Class ${klass}`} data={summary.data} error={summary.error} testId="price-class" />
-        <Summary title="All items (collection)" data={collection.data} error={collection.error} testId="price-collection" />
+        <Summary title={`Class ${klass}`} data={summary.data} error={summary.error} testId="price-class" format={format} />
+        <Summary title="All items (collection)" data={collection.data} error={collection.error} testId="price-collection" format={format} />
       </div>
       <div className="card">
         <h2>
@@ -78,23 +97,34 @@ export function Prices() {
   )
 }
 
-const point = (c: Candle) => ({ time: c.time, open: toMrc(c.open), high: toMrc(c.high), low: toMrc(c.low), close: toMrc(c.close), volume: toMrc(c.volume) })
+type Format = (amount: bigint) => string
 
-const amount = (v: bigint | null) => (v === null ? '—' : formatMrc(v))
-
-function WindowFacts({ label, w, testId }: { label: string; w: PriceWindow; testId: string }) {
+function WindowFacts({ label, w, testId, format }: { label: string; w: PriceWindow; testId: string; format: Format }) {
+  const amount = (v: bigint | null) => (v === null ? '—' : format(v))
   return (
     <>
       <dt>{label}</dt>
       <dd data-testid={testId}>
         <span data-testid={`${testId}-trades`}>{w.trades === 1 ? '1 sale' : `${w.trades} sales`}</span>, volume{' '}
-        <span data-testid={`${testId}-volume`}>{formatMrc(w.volume)}</span>, VWAP <span data-testid={`${testId}-vwap`}>{amount(w.vwap)}</span>
+        <span data-testid={`${testId}-volume`}>{format(w.volume)}</span>, VWAP <span data-testid={`${testId}-vwap`}>{amount(w.vwap)}</span>
       </dd>
     </>
   )
 }
 
-function Summary({ title, data, error, testId }: { title: string; data: PriceSummary | undefined; error: Error | undefined; testId: string }) {
+function Summary({
+  title,
+  data,
+  error,
+  testId,
+  format,
+}: {
+  title: string
+  data: PriceSummary | undefined
+  error: Error | undefined
+  testId: string
+  format: Format
+}) {
   return (
     <div className="card" data-testid={testId} data-include-wash={data ? String(data.includeWash) : undefined}>
       <h2>{title}</h2>
@@ -103,14 +133,14 @@ function Summary({ title, data, error, testId }: { title: string; data: PriceSum
         <>
           <dl className="facts">
             <dt>Floor</dt>
-            <dd data-testid="floor">{data.floor === null ? 'nothing listed' : formatMrc(data.floor)}</dd>
+            <dd data-testid="floor">{data.floor === null ? 'nothing listed' : format(data.floor)}</dd>
             <dt>Last sale</dt>
             <dd>
-              <span data-testid="last-sale">{data.lastSale ? formatMrc(data.lastSale.price) : 'none yet'}</span>
+              <span data-testid="last-sale">{data.lastSale ? format(data.lastSale.price) : 'none yet'}</span>
               {data.lastSale && <span className="hint"> · {formatUtc(data.lastSale.time)}</span>}
             </dd>
-            <WindowFacts label="Last 24 hours" w={data.day} testId="day" />
-            <WindowFacts label="Last 7 days" w={data.week} testId="week" />
+            <WindowFacts label="Last 24 hours" w={data.day} testId="day" format={format} />
+            <WindowFacts label="Last 7 days" w={data.week} testId="week" format={format} />
           </dl>
           <p data-testid="explanation">{data.explanation}</p>
         </>

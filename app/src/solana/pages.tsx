@@ -7,9 +7,10 @@ import { TxProgress } from '../components/TxProgress'
 import { formatUtc, relativeTime, shortAddress } from '../chain/format'
 import { useChainData } from '../chain/useChainData'
 import { explainIndexer, type IndexedListing } from '../indexer/client'
+import { RARITIES } from '../chain/reads'
 import { routeParam } from '../routes'
 import { formatSolMrc, NO_PUBKEY, parseSolMrc, solMrcInput } from './format'
-import { solanaIndexer, type SolanaProposal } from './indexer'
+import { solanaIndexer, type SolanaItem, type SolanaProposal } from './indexer'
 import { useSolana, type SolanaActor } from './SolanaContext'
 import { useSolanaAction } from './useSolanaAction'
 
@@ -486,15 +487,9 @@ export function SolanaAccount() {
   )
 }
 
-function ListItem({
-  mint,
-  busy,
-  onList,
-}: {
-  mint: string
-  busy: boolean
-  onList: (label: string, action: { type: 'list'; item_mint: string; kind: 'fixed'; start_price: string }) => void
-}) {
+type ListHandler = (label: string, action: { type: 'list'; item_mint: string; kind: 'fixed'; start_price: string }) => void
+
+function ListItem({ mint, busy, onList }: { mint: string; busy: boolean; onList: ListHandler }) {
   const [price, setPrice] = useState('')
   const value = parseSolMrc(price)
   return (
@@ -511,6 +506,77 @@ function ListItem({
         List at a fixed price
       </button>
     </form>
+  )
+}
+
+/** The items the signed-in Solana user holds (from the indexer's /solana/v1), each with its history and a form to list it. */
+export function SolanaInventory() {
+  const { actor } = useSolana()
+  const items = useChainData(
+    () => (actor ? solanaIndexer.accountItems(actor.address) : Promise.resolve(undefined)),
+    [actor?.address],
+    5_000,
+  )
+  const { steps, busy, run } = useSolanaAction()
+  if (!actor) {
+    return (
+      <section className="page">
+        <h1>Inventory on Solana</h1>
+        <SolanaWho />
+      </section>
+    )
+  }
+  return (
+    <section className="page" aria-labelledby="sol-inventory-title" data-testid="solana-inventory">
+      <h1 id="sol-inventory-title">Inventory on Solana</h1>
+      <p className="hint">Your items as the indexer has them (a slot or two behind the chain), with every transfer and sale.</p>
+      <SolanaWho />
+      {items.error && <ErrorNotice error={explainIndexer(items.error, 'Your items could not be loaded')} />}
+      {items.data && items.data.items.length === 0 && <p data-testid="no-inventory">You hold no items on Solana yet.</p>}
+      {items.data && items.data.items.length > 0 && (
+        <ul className="listings" data-testid="inventory">
+          {items.data.items.map((item) => (
+            <SolanaItemCard key={item.token_id} item={item} busy={busy} onList={(label, action) => void run(label, action).then(() => items.reload())} />
+          ))}
+        </ul>
+      )}
+      {!items.data && !items.error && <p aria-busy="true">Loading…</p>}
+      <TxProgress steps={steps} />
+    </section>
+  )
+}
+
+function SolanaItemCard({ item, busy, onList }: { item: SolanaItem; busy: boolean; onList: ListHandler }) {
+  const [open, setOpen] = useState(false)
+  const history = useChainData(() => (open ? solanaIndexer.itemHistory(item.token_id) : Promise.resolve(undefined)), [open, item.token_id])
+  return (
+    <li className="card" data-testid={`inventory-item-${item.token_id}`}>
+      <h2>Item #{item.token_id}</h2>
+      <p className="hint" data-testid="item-attributes">
+        class {item.class ?? '?'} · {item.rarity !== null ? (RARITIES[item.rarity] ?? item.rarity) : '?'} · power {item.power ?? '?'}
+        {item.mint && (
+          <>
+            {' '}
+            · mint <code title={item.mint}>{shortAddress(item.mint)}</code>
+          </>
+        )}
+      </p>
+      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? 'Hide history' : 'History'}
+      </button>
+      {open && history.error && <ErrorNotice error={explainIndexer(history.error, 'The history could not be loaded')} />}
+      {open && history.data && (
+        <ol className="bids" data-testid="item-history">
+          {history.data.items.map((e) => (
+            <li key={`${e.block_number}-${e.log_index}`}>
+              {e.kind} {e.price ? `for ${formatSolMrc(e.price)} ` : ''}
+              {e.from === NO_PUBKEY ? '' : `from ${shortAddress(e.from)} `}to {shortAddress(e.to)} · {formatUtc(e.block_time)}
+            </li>
+          ))}
+        </ol>
+      )}
+      {item.mint && <ListItem mint={item.mint} busy={busy} onList={onList} />}
+    </li>
   )
 }
 

@@ -122,15 +122,18 @@ pub(crate) async fn daily(
     let end = to.or(last).unwrap_or(-1).min(start.saturating_add(limit));
     let rows = sqlx::query_as::<_, DailyEconomy>(
         "WITH days AS (SELECT generate_series($2::bigint, $3::bigint) AS day),
-         cur AS (SELECT block_time / 86400 AS day, from_address AS f, to_address AS t, amount FROM transfers
+         cur AS (SELECT block_time / 86400 AS day, from_address AS f, to_address AS t, amount,
+                        from_address IN ('\\x0000000000000000000000000000000000000000'::bytea, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea) AS f0,
+                        to_address IN ('\\x0000000000000000000000000000000000000000'::bytea, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea) AS t0
+                 FROM transfers
                  WHERE chain = $1 AND asset = 'currency' AND block_time < ($3 + 1) * 86400),
-         deltas AS (SELECT t AS who, day, amount AS d FROM cur WHERE t <> '\\x0000000000000000000000000000000000000000'::bytea
+         deltas AS (SELECT t AS who, day, amount AS d FROM cur WHERE NOT t0
                     UNION ALL
-                    SELECT f, day, -amount FROM cur WHERE f <> '\\x0000000000000000000000000000000000000000'::bytea),
+                    SELECT f, day, -amount FROM cur WHERE NOT f0),
          per_day AS (SELECT who, day, sum(d) AS d FROM deltas GROUP BY who, day),
          flows AS (SELECT day,
-                     COALESCE(sum(amount) FILTER (WHERE f = '\\x0000000000000000000000000000000000000000'::bytea), 0) AS minted,
-                     COALESCE(sum(amount) FILTER (WHERE t = '\\x0000000000000000000000000000000000000000'::bytea), 0) AS burned
+                     COALESCE(sum(amount) FILTER (WHERE f0), 0) AS minted,
+                     COALESCE(sum(amount) FILTER (WHERE t0), 0) AS burned
                    FROM cur GROUP BY day),
          m AS (SELECT d.day,
                  COALESCE(fl.minted, 0) AS minted, COALESCE(fl.burned, 0) AS burned,

@@ -269,6 +269,15 @@ async fn solana_economy_api_answers_equal_the_chain_and_reingest_changes_nothing
     let fee = parameters.as_array().unwrap().iter().find(|c| c["name"] == "marketFeeBps").expect("fee change");
     assert_eq!(fee["new_value"], config.market.market_fee_bps.to_string());
 
+    // Economy: the supply (minted − burned, from and to the zero pubkey) equals the mint's supply on chain.
+    let supply = rpc.get_token_supply(&solana.accounts.currency_mint).await.expect("token supply");
+    let (status, days) = get(&api, "/solana/v1/economy/daily").await;
+    assert_eq!(status, 200, "{days}");
+    let days = days["items"].as_array().expect("economy days").clone();
+    assert_eq!(days.last().expect("an economy day")["supply"], supply.amount, "{days:?}");
+    let burned: u128 = days.iter().map(|d| d["burned"].as_str().unwrap().parse::<u128>().unwrap()).sum();
+    assert!(burned >= u128::from(7 * MRC), "the 7 MRC burn counts: {days:?}");
+
     // /readyz reports both chains; EVM has nothing ingested here, so it is not ready.
     let (status, ready) = get(&api, "/readyz").await;
     assert_eq!(status, 503, "{ready}");
