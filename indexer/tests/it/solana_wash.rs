@@ -58,8 +58,15 @@ async fn solana_wash_trades_are_flagged_excluded_from_prices_and_rolled_back() {
         status: Some(indexer.status()),
         max_lag: 150,
         metrics: mercato_indexer::metrics_handle(),
+        cache: Default::default(),
     };
-    let evm_state = api::AppState { pool: f.pool.clone(), chain: "evm:31337".into(), status: None, ..state.clone() };
+    let evm_state = api::AppState {
+        pool: f.pool.clone(),
+        chain: "evm:31337".into(),
+        status: None,
+        cache: Default::default(),
+        ..state.clone()
+    };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let follower = tokio::spawn(indexer.follow(stopped));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
