@@ -217,7 +217,7 @@ pub async fn commit(
                 tx: &signature,
                 time: t.block_time,
             };
-            apply(&mut tx, ctx, &at, t, &e.event).await?;
+            apply(&mut tx, ctx, &at, &e.event).await?;
         }
         let at = At {
             chain,
@@ -295,28 +295,26 @@ pub async fn rollback(pool: &PgPool, chain: &str, expected: u64, to: u64) -> Res
     lock(&mut tx, chain, Some(expected)).await?;
     let (replayed,): (i64,) =
         sqlx::query_as("SELECT rollback_state($1, $2)").bind(chain).bind(to as i64).fetch_one(&mut *tx).await?;
-    for table in ["transfers", "bids", "sales", "votes", "parameter_changes", "wash_trades", "raw_events"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE chain = $1 AND block_number > $2"))
+    // Append-only rows, by the column that holds their slot.
+    let appended = [
+        ("transfers", "block_number"),
+        ("bids", "block_number"),
+        ("sales", "block_number"),
+        ("votes", "block_number"),
+        ("parameter_changes", "block_number"),
+        ("wash_trades", "block_number"),
+        ("raw_events", "block_number"),
+        ("solana_funders", "slot"),
+        ("solana_transactions", "slot"),
+        ("blocks", "number"),
+    ];
+    for (table, slot) in appended {
+        sqlx::query(&format!("DELETE FROM {table} WHERE chain = $1 AND {slot} > $2"))
             .bind(chain)
             .bind(to as i64)
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("DELETE FROM solana_funders WHERE chain = $1 AND slot > $2")
-        .bind(chain)
-        .bind(to as i64)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM solana_transactions WHERE chain = $1 AND slot > $2")
-        .bind(chain)
-        .bind(to as i64)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM blocks WHERE chain = $1 AND number > $2")
-        .bind(chain)
-        .bind(to as i64)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query("UPDATE checkpoints SET block_number = $2, block_hash = '', updated_at = now() WHERE chain = $1")
         .bind(chain)
         .bind(to as i64)
@@ -519,34 +517,17 @@ async fn parameter(
     Ok(())
 }
 
-/// The wallet owning token account `account` after (or before) the transaction, if its balances name it.
-fn owner_of(t: &IngestedTx, account: &Pubkey) -> Vec<u8> {
-    let text = account.to_string();
-    t.post
-        .iter()
-        .chain(t.pre.iter())
-        .find(|b| b.account == text)
-        .and_then(|b| pk58(&b.owner))
-        .unwrap_or_else(|| pk(account))
-}
-
 async fn apply(
     tx: &mut Transaction<'_, Postgres>,
     ctx: &SolanaContext,
     at: &At<'_>,
-    t: &IngestedTx,
     event: &SolEvent,
 ) -> Result<(), sqlx::Error> {
     let chain = at.chain;
     match event {
-        SolEvent::GenesisMinted(e) => currency_transfer(tx, ctx, at, &ZERO, &owner_of(t, &e.to), e.amount).await?,
-        SolEvent::EmissionReleased(e) if e.amount > 0 => {
-            currency_transfer(tx, ctx, at, &ZERO, &pk(&ctx.economy_config), e.amount).await?
-        }
-        SolEvent::RewardGranted(e) => {
-            currency_transfer(tx, ctx, at, &pk(&ctx.economy_config), &pk(&e.player), e.amount).await?
-        }
-        SolEvent::Burned(e) => currency_transfer(tx, ctx, at, &pk(&e.owner), &ZERO, e.amount).await?,
+        // Currency movements (mints, emission, rewards, burns, and every plain SPL transfer) are read from the
+        // transaction's token balances in `apply_balances`, not from these events.
+        SolEvent::GenesisMinted(_) | SolEvent::RewardGranted(_) | SolEvent::Burned(_) => {}
         SolEvent::ParameterChanged(e) => {
             parameter(tx, at, &e.name, e.old_value.to_string(), e.new_value.to_string()).await?
         }
@@ -758,6 +739,75 @@ async fn apply(
     Ok(())
 }
 
+/// The currency the transaction moved, as `transfers` rows: each owner's change (its accounts' post minus pre
+/// balances) decomposed in a fixed order — what owners lost is paired with what owners gained; a gain nobody lost is
+/// a mint (from the zero key), a loss nobody gained a burn (to the zero key). Every movement is covered: the
+/// programs' mints, emission, rewards and burns, escrows and proceeds, and plain SPL transfers between wallets, so
+/// balances, holders and Gini rebuilt from `transfers` equal the chain's. Multi-party transactions (a sale pays
+/// seller, treasury and creator) are paired by that order, not by who paid whom.
+async fn currency_moves(
+    tx: &mut Transaction<'_, Postgres>,
+    ctx: &SolanaContext,
+    at: &At<'_>,
+    t: &IngestedTx,
+    currency: &[u8],
+) -> Result<(), sqlx::Error> {
+    // Each currency account's balance before: its pre balance, else the amount last stored for it (a node may
+    // leave an existing account out of the pre balances), else 0 (created by this transaction).
+    let accounts: Vec<Vec<u8>> = t.post.iter().chain(&t.pre).filter_map(|b| pk58(&b.account)).collect();
+    let stored: HashMap<Vec<u8>, String> = sqlx::query_as(
+        "SELECT account, amount::text FROM solana_token_accounts WHERE chain = $1 AND account = ANY($2) AND mint = $3",
+    )
+    .bind(at.chain)
+    .bind(&accounts)
+    .bind(currency)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
+    let currency_of = |b: &TokenBalance| {
+        let (account, mint, owner) = (pk58(&b.account)?, pk58(&b.mint)?, pk58(&b.owner)?);
+        (mint == currency).then_some((account, owner, b.amount.parse::<i128>().ok()?))
+    };
+    let mut change: std::collections::BTreeMap<Vec<u8>, i128> = std::collections::BTreeMap::new();
+    let pre: HashMap<Vec<u8>, (Vec<u8>, i128)> =
+        t.pre.iter().filter_map(currency_of).map(|(account, owner, amount)| (account, (owner, amount))).collect();
+    let mut seen = BTreeSet::new();
+    for (account, owner, amount) in t.post.iter().filter_map(currency_of) {
+        let before = match (pre.get(&account), stored.get(&account)) {
+            (Some((_, amount)), _) => *amount,
+            (None, Some(text)) => text.parse().unwrap_or(0),
+            (None, None) => 0,
+        };
+        *change.entry(owner).or_default() += amount - before;
+        seen.insert(account);
+    }
+    for (account, (owner, amount)) in &pre {
+        if !seen.contains(account) {
+            *change.entry(owner.clone()).or_default() -= amount; // closed by the transaction
+        }
+    }
+    let mut lost: Vec<(Vec<u8>, i128)> = change.iter().filter(|(_, d)| **d < 0).map(|(o, d)| (o.clone(), -d)).collect();
+    let mut gained: Vec<(Vec<u8>, i128)> = change.into_iter().filter(|(_, d)| *d > 0).collect();
+    let (mut i, mut j) = (0, 0);
+    let mut moves: Vec<(Vec<u8>, Vec<u8>, i128)> = Vec::new();
+    while i < lost.len() && j < gained.len() {
+        let amount = lost[i].1.min(gained[j].1);
+        moves.push((lost[i].0.clone(), gained[j].0.clone(), amount));
+        lost[i].1 -= amount;
+        gained[j].1 -= amount;
+        i += usize::from(lost[i].1 == 0);
+        j += usize::from(gained[j].1 == 0);
+    }
+    moves.extend(gained[j..].iter().map(|(owner, amount)| (ZERO.to_vec(), owner.clone(), *amount)));
+    moves.extend(lost[i..].iter().map(|(owner, amount)| (owner.clone(), ZERO.to_vec(), *amount)));
+    for (n, (from, to, amount)) in moves.into_iter().enumerate() {
+        let at = At { log: at.log + 16_384 + n as i64, ..*at };
+        currency_transfer(tx, ctx, &at, &from, &to, amount as u64).await?;
+    }
+    Ok(())
+}
+
 /// (token account, mint, owner, amount) of one token balance.
 type BalanceRow = (Vec<u8>, Vec<u8>, Vec<u8>, String);
 
@@ -797,6 +847,7 @@ async fn apply_balances(
             .fetch_all(&mut **tx)
             .await?;
     let mut owners: BTreeSet<Vec<u8>> = previous.into_iter().map(|(o,)| o).collect();
+    currency_moves(tx, ctx, at, t, &currency).await?;
     owners.extend(rows.iter().filter(|r| r.1 == currency).map(|r| r.2.clone()));
     sqlx::query(
         "INSERT INTO solana_token_accounts (chain, account, mint, owner, amount)

@@ -277,6 +277,12 @@ async fn solana_economy_api_answers_equal_the_chain_and_reingest_changes_nothing
     assert_eq!(days.last().expect("an economy day")["supply"], supply.amount, "{days:?}");
     let burned: u128 = days.iter().map(|d| d["burned"].as_str().unwrap().parse::<u128>().unwrap()).sum();
     assert!(burned >= u128::from(7 * MRC), "the 7 MRC burn counts: {days:?}");
+    // Holders and Gini equal the chain's: every SPL token account of the currency mint (getProgramAccounts), its
+    // balance summed per owner — wallets, escrows and vaults alike, as on EVM where contracts hold balances too.
+    let (holders, gini) = chain_holdings(&rpc, &solana.accounts.currency_mint).await;
+    let today = days.last().unwrap();
+    assert_eq!(today["holders"].as_u64(), Some(holders), "holders: {today}");
+    assert!((today["gini"].as_f64().unwrap() - gini).abs() < 1e-6, "gini {gini}: {today}");
 
     // /readyz reports both chains; EVM has nothing ingested here, so it is not ready.
     let (status, ready) = get(&api, "/readyz").await;
@@ -488,4 +494,35 @@ impl SolanaFixture {
         let status = self.rpc.get_signature_statuses(&[signature]).await.unwrap();
         status.value[0].as_ref().expect("the buy is known").slot
     }
+}
+
+/// The number of owners holding some of `mint` and the Gini coefficient of their holdings, read from the chain.
+async fn chain_holdings(rpc: &RpcClient, mint: &Pubkey) -> (u64, f64) {
+    use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig};
+    use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
+    let config = RpcProgramAccountsConfig {
+        filters: Some(vec![
+            RpcFilterType::DataSize(165),
+            RpcFilterType::Memcmp(Memcmp::new_base58_encoded(0, &mint.to_bytes())),
+        ]),
+        account_config: RpcAccountInfoConfig {
+            encoding: Some(solana_rpc_client_api::config::UiAccountEncoding::Base64),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let accounts =
+        rpc.get_program_ui_accounts_with_config(&anchor_spl::token::ID, config).await.expect("getProgramAccounts");
+    let mut per_owner: std::collections::BTreeMap<[u8; 32], u64> = std::collections::BTreeMap::new();
+    for (_, account) in accounts {
+        let data = account.data.decode().expect("base64 account data");
+        let owner: [u8; 32] = data[32..64].try_into().unwrap();
+        *per_owner.entry(owner).or_default() += u64::from_le_bytes(data[64..72].try_into().unwrap());
+    }
+    let mut held: Vec<f64> = per_owner.values().filter(|b| **b > 0).map(|b| *b as f64).collect();
+    held.sort_by(f64::total_cmp);
+    let n = held.len() as f64;
+    let total: f64 = held.iter().sum();
+    let weighted: f64 = held.iter().enumerate().map(|(i, x)| (i as f64 + 1.0) * x).sum();
+    (held.len() as u64, 2.0 * weighted / (n * total) - (n + 1.0) / n)
 }
