@@ -13,7 +13,7 @@ use mercato_solana_client::defaults::MRC;
 use mercato_solana_client::governance::{self, Governance};
 use mercato_solana_client::items::{self, ItemAttributes, ItemsConfig};
 use mercato_solana_client::token::{self, ParamChange};
-use mercato_solana_client::{Instruction, Pubkey};
+use mercato_solana_client::{AccountMeta, Instruction, Pubkey};
 use serde_json::{Value, json};
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
@@ -47,16 +47,27 @@ async fn send(rpc: &RpcClient, step: &str, instructions: &[Instruction], payer: 
         .map_err(|source| DemoError::Step { step: step.to_owned(), source })
 }
 
+/// A System program transfer of `lamports` from `from` to `to`.
+fn sol_transfer(from: &Pubkey, to: &Pubkey, lamports: u64) -> Instruction {
+    let mut data = 2u32.to_le_bytes().to_vec(); // SystemInstruction::Transfer
+    data.extend_from_slice(&lamports.to_le_bytes());
+    let accounts = vec![AccountMeta::new(*from, true), AccountMeta::new(*to, false)];
+    Instruction { program_id: anchor_lang::system_program::ID, accounts, data }
+}
+
 /// Seeds the demo economy on a freshly deployed cluster and describes it (item mints and listing kinds, the
 /// proposal, the traders' addresses) as JSON.
 pub async fn seed(rpc: &RpcClient, deployment: &SolanaDeployment, roles: &Roles) -> Result<Value, DemoError> {
     let (game_server, holder) = (&roles.game_server, &roles.genesis_holder);
     let (seller, buyer) = (localnet::demo_trader(0), localnet::demo_trader(1));
     let currency = deployment.accounts.currency_mint;
+    // The seller's first SOL comes from the node's faucet, the buyer's from the genesis holder: a buyer and seller
+    // first funded by the same address are a wash-trade pattern (`common_funder`) the indexer leaves out of prices.
+    client::airdrop(rpc, &seller.pubkey(), 10 * 1_000_000_000)
+        .await
+        .map_err(|source| DemoError::Step { step: "airdrop".into(), source })?;
+    send(rpc, "fund the buyer", &[sol_transfer(&holder.pubkey(), &buyer.pubkey(), 1_000_000_000)], holder).await?;
     for trader in [&seller, &buyer] {
-        client::airdrop(rpc, &trader.pubkey(), 10 * 1_000_000_000)
-            .await
-            .map_err(|source| DemoError::Step { step: "airdrop".into(), source })?;
         let create = create_associated_token_account_idempotent(
             &holder.pubkey(),
             &trader.pubkey(),
