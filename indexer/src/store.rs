@@ -104,7 +104,9 @@ pub async fn recent_blocks(pool: &PgPool, chain: &str, at: u64, lowest: u64) -> 
     Ok(rows.into_iter().map(|(n, h)| (n as u64, B256::from_slice(&h))).collect())
 }
 
-async fn lock_checkpoint(
+/// Locks `chain`'s checkpoint row for the transaction and checks it is still at `expected` (None: no row yet): a
+/// writer that read an older checkpoint is refused instead of committing on top of another writer's blocks.
+pub(crate) async fn lock_checkpoint(
     tx: &mut Transaction<'_, Postgres>,
     chain: &str,
     expected: Option<u64>,

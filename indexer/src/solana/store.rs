@@ -10,7 +10,7 @@
 
 use super::decode::{DecodedEvent, Programs, SolEvent, describe_change};
 use super::source::{SlotBlock, TokenBalance};
-use crate::store::StoreError;
+use crate::store::{StoreError, lock_checkpoint};
 use alloy::primitives::U256;
 use mercato_solana_client::anchor_lang::AnchorSerialize;
 use mercato_solana_client::{Pubkey, auction, governance};
@@ -125,18 +125,6 @@ pub async fn cursors(pool: &PgPool, chain: &str) -> Result<HashMap<Pubkey, Curso
         .collect())
 }
 
-async fn lock(tx: &mut Transaction<'_, Postgres>, chain: &str, expected: Option<u64>) -> Result<(), StoreError> {
-    let found: Option<(i64,)> = sqlx::query_as("SELECT block_number FROM checkpoints WHERE chain = $1 FOR UPDATE")
-        .bind(chain)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let found = found.map(|(n,)| n as u64);
-    if found != expected {
-        return Err(StoreError::CheckpointMoved { expected, found });
-    }
-    Ok(())
-}
-
 /// Commits `batch` on top of checkpoint `expected` (None: nothing ingested yet).
 pub async fn commit(
     pool: &PgPool,
@@ -146,7 +134,7 @@ pub async fn commit(
 ) -> Result<SolanaStats, StoreError> {
     let chain = ctx.chain.as_str();
     let mut tx = pool.begin().await?;
-    lock(&mut tx, chain, expected).await?;
+    lock_checkpoint(&mut tx, chain, expected).await?;
     let mut stats = SolanaStats::default();
     for block in &batch.blocks {
         sqlx::query(
@@ -292,7 +280,7 @@ pub async fn commit(
 /// replayed.
 pub async fn rollback(pool: &PgPool, chain: &str, expected: u64, to: u64) -> Result<i64, StoreError> {
     let mut tx = pool.begin().await?;
-    lock(&mut tx, chain, Some(expected)).await?;
+    lock_checkpoint(&mut tx, chain, Some(expected)).await?;
     let (replayed,): (i64,) =
         sqlx::query_as("SELECT rollback_state($1, $2)").bind(chain).bind(to as i64).fetch_one(&mut *tx).await?;
     // Append-only rows, by the column that holds their slot.
@@ -419,55 +407,40 @@ fn support(side: &governance::Side) -> i32 {
     }
 }
 
-async fn currency_transfer(
-    tx: &mut Transaction<'_, Postgres>,
-    ctx: &SolanaContext,
-    at: &At<'_>,
-    from: &[u8],
-    to: &[u8],
-    amount: u64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO transfers (chain, block_number, log_index, tx_hash, block_time, asset, contract, from_address,
-                                to_address, amount)
-         VALUES ($1, $2, $3, $4, $5, 'currency', $6, $7, $8, $9::numeric)",
-    )
-    .bind(at.chain)
-    .bind(at.block)
-    .bind(at.log)
-    .bind(at.tx)
-    .bind(at.time)
-    .bind(pk(&ctx.currency_mint))
-    .bind(from)
-    .bind(to)
-    .bind(amount.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+/// What a `transfers` row moves: an amount of the currency, or one item (by id).
+enum Moved<'a> {
+    Currency(u64),
+    Item(&'a str),
 }
 
-async fn item_transfer(
+async fn transfer(
     tx: &mut Transaction<'_, Postgres>,
     ctx: &SolanaContext,
     at: &At<'_>,
     from: &[u8],
     to: &[u8],
-    id: &str,
+    moved: Moved<'_>,
 ) -> Result<(), sqlx::Error> {
+    let (asset, contract, amount, token_id) = match moved {
+        Moved::Currency(amount) => ("currency", pk(&ctx.currency_mint), Some(amount.to_string()), None),
+        Moved::Item(id) => ("item", pk(&ctx.collection), None, Some(id)),
+    };
     sqlx::query(
         "INSERT INTO transfers (chain, block_number, log_index, tx_hash, block_time, asset, contract, from_address,
-                                to_address, token_id)
-         VALUES ($1, $2, $3, $4, $5, 'item', $6, $7, $8, $9::numeric)",
+                                to_address, amount, token_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::numeric, $11::numeric)",
     )
     .bind(at.chain)
     .bind(at.block)
     .bind(at.log)
     .bind(at.tx)
     .bind(at.time)
-    .bind(pk(&ctx.collection))
+    .bind(asset)
+    .bind(contract)
     .bind(from)
     .bind(to)
-    .bind(id)
+    .bind(amount)
+    .bind(token_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -553,7 +526,7 @@ async fn apply(
             .bind(pk(&e.mint))
             .execute(&mut **tx)
             .await?;
-            item_transfer(tx, ctx, at, &ZERO, &pk(&e.owner), &e.id.to_string()).await?;
+            transfer(tx, ctx, at, &ZERO, &pk(&e.owner), Moved::Item(&e.id.to_string())).await?;
         }
         SolEvent::ItemBurned(e) => {
             sqlx::query("UPDATE items SET owner = $3 WHERE chain = $1 AND mint = $2")
@@ -562,7 +535,7 @@ async fn apply(
                 .bind(ZERO.as_slice())
                 .execute(&mut **tx)
                 .await?;
-            item_transfer(tx, ctx, at, &pk(&e.owner), &ZERO, &e.id.to_string()).await?;
+            transfer(tx, ctx, at, &pk(&e.owner), &ZERO, Moved::Item(&e.id.to_string())).await?;
         }
         SolEvent::ListingCreated(e) => {
             sqlx::query(
@@ -803,7 +776,7 @@ async fn currency_moves(
     moves.extend(lost[i..].iter().map(|(owner, amount)| (owner.clone(), ZERO.to_vec(), *amount)));
     for (n, (from, to, amount)) in moves.into_iter().enumerate() {
         let at = At { log: at.log + 16_384 + n as i64, ..*at };
-        currency_transfer(tx, ctx, &at, &from, &to, amount as u64).await?;
+        transfer(tx, ctx, &at, &from, &to, Moved::Currency(amount as u64)).await?;
     }
     Ok(())
 }
@@ -900,7 +873,7 @@ async fn apply_balances(
             .execute(&mut **tx)
             .await?;
         let at = At { log: at.log + k, ..*at };
-        item_transfer(tx, ctx, &at, &old, &owner, &id).await?;
+        transfer(tx, ctx, &at, &old, &owner, Moved::Item(&id)).await?;
         k += 1;
     }
     Ok(())
