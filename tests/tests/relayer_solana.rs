@@ -336,12 +336,72 @@ async fn zero_sol_users_bid_and_vote_and_the_fee_payer_cannot_be_drained() {
     assert!(tokens(seller_currency).await.is_err(), "the seller has no currency account yet");
     let credits = tokens(auction::credit_address(&seller.pubkey())).await.unwrap();
     assert!(credits > 30 * MRC && credits < 40 * MRC, "the price less fee and royalty is credited: {credits}");
+    // The relayer's account read answers the chain's credits and lamports (what the app shows before a withdrawal).
+    let state = |owner: Pubkey| {
+        let relayer = &relayer;
+        async move {
+            let (status, body) = relayer.get(&format!("/v1/solana/accounts/{owner}"), None).await;
+            assert_eq!(status, 200, "{body}");
+            (body["credits"].as_str().unwrap().parse::<u64>().unwrap(), body["lamports"].as_u64().unwrap())
+        }
+    };
+    let seller_lamports = rpc.get_balance(&seller.pubkey()).await.unwrap();
+    assert_eq!(state(seller.pubkey()).await, (credits, seller_lamports), "the seller's credits and SOL");
+    assert_eq!(state(Keypair::new().pubkey()).await, (0, 0), "an unknown address has neither");
     let withdraw = json!({"type": "withdraw_credits", "amount": credits.to_string()});
     let withdraw = parsed(build(&relayer, &seller.pubkey(), withdraw).await);
     assert_eq!(withdraw.len(), 2, "the currency account is created first: {withdraw:?}");
     wallet(&relayer, &seller, "seller-withdraw", &withdraw).await;
     assert_eq!(tokens(seller_currency).await.unwrap(), credits, "the credits reached the new currency account");
     assert_eq!(tokens(auction::credit_address(&seller.pubkey())).await.unwrap(), 0, "no credits left");
+    assert_eq!(state(seller.pubkey()).await.0, 0, "the account read shows the credits gone");
+
+    // ---- a wallet that pays its own fee: the relayer prepares (simulated, the wallet as fee payer, no top-up), the
+    // wallet signs alone and sends it to the cluster; the relayer stores nothing and its fee payer spends nothing.
+    // The holder proposes a 2.5% market fee from the built `propose` action (the next proposal id read from chain).
+    let (requests_before,): (i64,) = sqlx::query_as("SELECT count(*) FROM requests").fetch_one(&pool).await.unwrap();
+    let fee_payer_before = rpc.get_balance(&fee_payer_key).await.unwrap();
+    let next_id = read::<governance::Governance>(&rpc, &solana.accounts.governance).await.next_proposal_id;
+    let propose = json!({"type": "propose", "change": {"parameter": "market_fee_bps", "value": 250}});
+    let propose = parsed(build(&relayer, &holder.pubkey(), propose).await);
+    assert_eq!(propose, vec![governance::propose(holder.pubkey(), next_id, ParamChange::MarketFeeBps(250))]);
+    let body = json!({"signer": holder.pubkey().to_string(), "instructions": wire(&propose), "pay_fee": "signer"});
+    let (status, prepared) = relayer.post("/v1/solana/prepare", body, None, None).await;
+    assert_eq!(status, 200, "{prepared}");
+    assert_eq!(
+        (prepared["fee_payer"].as_str(), prepared["top_up"].as_u64()),
+        (Some(&*holder.pubkey().to_string()), Some(0))
+    );
+    let mut transaction: Transaction =
+        bincode::deserialize(&BASE64.decode(prepared["transaction"].as_str().unwrap()).unwrap()).unwrap();
+    assert_eq!(transaction.message.account_keys[0], holder.pubkey(), "the wallet pays the fee");
+    assert!(!transaction.message.account_keys.contains(&fee_payer_key), "the relayer is not in the transaction");
+    assert_eq!(transaction.message.header.num_required_signatures, 1, "the wallet's signature alone");
+    let holder_before = rpc.get_balance(&holder.pubkey()).await.unwrap();
+    transaction.try_sign(&[holder], transaction.message.recent_blockhash).unwrap();
+    rpc.send_and_confirm_transaction(&transaction).await.expect("the self-paid proposal lands");
+    let proposal: Proposal = read(&rpc, &governance::proposal_address(next_id)).await;
+    assert_eq!((proposal.author, proposal.change), (holder.pubkey(), ParamChange::MarketFeeBps(250)), "on chain");
+    let rent = rpc.get_balance(&governance::proposal_address(next_id)).await.unwrap();
+    let holder_after = rpc.get_balance(&holder.pubkey()).await.unwrap();
+    let fee = prepared["fee"].as_u64().unwrap();
+    assert!(fee >= 5_000, "one signature's fee at least: {prepared}");
+    assert_eq!(holder_before - holder_after, fee + rent, "the wallet paid the quoted fee and the proposal's rent");
+    assert_eq!(rpc.get_balance(&fee_payer_key).await.unwrap(), fee_payer_before, "the relayer paid nothing");
+    let (requests_after,): (i64,) = sqlx::query_as("SELECT count(*) FROM requests").fetch_one(&pool).await.unwrap();
+    assert_eq!(requests_after, requests_before, "nothing was queued");
+    // A wallet without SOL is told so instead of getting a transaction that cannot land.
+    let body = json!({"signer": wally.pubkey().to_string(), "instructions": wire(&[governance::deposit(wally.pubkey(), MRC)]), "pay_fee": "signer"});
+    let (status, answer) = relayer.post("/v1/solana/prepare", body, None, None).await;
+    assert_eq!((status, reason(&answer)), (422, "insufficient_sol".into()), "{answer}");
+    // `execute` is built for anyone; the proposal is not executable yet (voting is open), so preparing it is refused.
+    let execute = parsed(build(&relayer, &wally.pubkey(), json!({"type": "execute", "proposal_id": next_id})).await);
+    let mut expected = governance::execute(next_id);
+    expected.accounts.push(mercato_solana_client::AccountMeta::new_readonly(wally.pubkey(), true));
+    assert_eq!(execute, vec![expected], "execute, with the signer attached to be charged");
+    let body = json!({"signer": wally.pubkey().to_string(), "instructions": wire(&execute)});
+    let (status, answer) = relayer.post("/v1/solana/prepare", body, None, None).await;
+    assert_eq!((status, reason(&answer)), (422, "simulation_failed".into()), "{answer}");
 
     // ---- refusals: none is stored, none costs the fee payer anything
     let (requests_before,): (i64,) = sqlx::query_as("SELECT count(*) FROM requests").fetch_one(&pool).await.unwrap();
@@ -477,6 +537,21 @@ async fn zero_sol_users_bid_and_vote_and_the_fee_payer_cannot_be_drained() {
         (json!({"signer": signer, "action": {"type": "deposit", "amount": "0"}}), 400, "invalid_action"),
         (json!({"signer": signer, "action": {"type": "deposit", "amount": "-1"}}), 400, "malformed_body"),
         (json!({"signer": signer, "action": {"type": "steal"}}), 400, "malformed_body"),
+        (
+            json!({"signer": signer, "action": {"type": "propose", "change": {"parameter": "tax", "value": 1}}}),
+            400,
+            "malformed_body",
+        ),
+        (
+            json!({"signer": signer, "action": {"type": "propose", "change": {"parameter": "market_fee_bps", "value": 70000}}}),
+            400,
+            "malformed_body",
+        ),
+        (
+            json!({"signer": signer, "action": {"type": "propose", "change": {"parameter": "game_server", "value": "x"}}}),
+            400,
+            "invalid_action",
+        ),
     ];
     for (body, status, expected) in actions {
         let (got, answer) = relayer.post("/v1/solana/actions", body.clone(), None, None).await;

@@ -17,7 +17,7 @@ pub mod token;
 pub use anchor_lang::prelude::Pubkey;
 /// The Anchor version the programs use, and the programs themselves (their `instruction` modules name every
 /// instruction's discriminator).
-pub use {anchor_lang, mercato_auction, mercato_governance, mercato_items, mercato_token};
+pub use {anchor_lang, anchor_spl, mercato_auction, mercato_governance, mercato_items, mercato_token};
 
 /// The associated token account program.
 pub const ASSOCIATED_TOKEN_PROGRAM: Pubkey = anchor_spl::associated_token::ID;

@@ -128,13 +128,14 @@ impl AppState {
     info(title = "Mercato relayer", description = "Custodial accounts and gas sponsorship for the Mercato suite."),
     paths(sign_up, log_in, log_out, me, healthz, readyz, sponsor::evm_call, sponsor::evm_forward,
           sponsor::list_requests, sponsor::get_request,
-          sponsor::request_events, solana::solana_actions, solana::solana_instructions, solana::solana_prepare, solana::solana_transaction),
+          sponsor::request_events, solana::solana_actions, solana::solana_instructions, solana::solana_prepare, solana::solana_transaction, solana::solana_account),
     components(schemas(Credentials, Session, Profile, ErrorBody, RequestView, RequestEvent, sponsor::EvmCall,
                        sponsor::SignedForwardRequest, sponsor::RequestPage, crate::solana::SolanaInstruction,
                        crate::solana::SolanaAccountMeta, solana::SolanaCall, solana::PrepareRequest,
                        solana::PreparedTransaction, solana::SignedTransaction, solana::ActionRequest,
                        solana::BuiltInstructions, crate::solana::actions::SolanaAction,
-                       crate::solana::actions::Kind, crate::solana::actions::VoteSide)),
+                       crate::solana::actions::Kind, crate::solana::actions::VoteSide,
+                       crate::solana::actions::ProposedChange, solana::FeePayer, solana::SolanaAccountState)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -165,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/solana/instructions", post(solana::solana_instructions))
         .route("/v1/solana/prepare", post(solana::solana_prepare))
         .route("/v1/solana/transactions", post(solana::solana_transaction))
+        .route("/v1/solana/accounts/{address}", get(solana::solana_account))
         .route("/v1/requests", get(sponsor::list_requests))
         .route("/v1/requests/{id}", get(sponsor::get_request))
         .route("/v1/requests/{id}/events", get(sponsor::request_events))

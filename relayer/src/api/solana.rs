@@ -24,25 +24,52 @@ pub struct SolanaCall {
     pub instructions: Vec<SolanaInstruction>,
 }
 
-/// Instructions a wallet wants to send gaslessly.
+/// Instructions a wallet wants to send: gaslessly (the default), or paying the fee itself.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PrepareRequest {
     /// The wallet (base58): the instructions' only signer.
     pub signer: String,
     /// Instructions of sponsored Mercato programs.
     pub instructions: Vec<SolanaInstruction>,
+    /// Who pays the fee: `relayer` (sponsored: sign, then `POST /v1/solana/transactions`) or `signer` (the wallet
+    /// pays the fee and any rent: sign, then send it to the cluster yourself; the relayer stores and spends nothing).
+    #[serde(default)]
+    pub pay_fee: FeePayer,
+}
+
+/// Who pays a prepared transaction's fee.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FeePayer {
+    /// The relayer's fee payer (sponsored).
+    #[default]
+    Relayer,
+    /// The signing wallet.
+    Signer,
+}
+
+/// What the relayer reads of a Solana address for the app: SOL and auction credits.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SolanaAccountState {
+    /// The address (base58).
+    pub address: String,
+    /// Its SOL, lamports.
+    pub lamports: u64,
+    /// Its auction credits (outbid bids refunded, proceeds, royalties), currency base units, as a decimal string;
+    /// withdraw them with the `withdraw_credits` action.
+    pub credits: String,
 }
 
 /// A transaction for the wallet to sign, then to send to `POST /v1/solana/transactions`.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PreparedTransaction {
-    /// The unsigned transaction (base64, legacy): the relayer's fee payer first, then the wallet.
+    /// The unsigned transaction (base64, legacy): the fee payer first (the relayer's, or the wallet when it pays).
     pub transaction: String,
-    /// The relayer's fee payer (base58).
+    /// The fee payer (base58).
     pub fee_payer: String,
-    /// The fee the relayer pays, lamports.
+    /// The fee, lamports.
     pub fee: u64,
-    /// Rent the relayer lends the wallet for accounts the instructions create, lamports.
+    /// Rent the relayer lends the wallet for accounts the instructions create, lamports (0 when the wallet pays).
     pub top_up: u64,
     /// Compute-unit limit.
     pub compute_units: u32,
@@ -94,7 +121,7 @@ fn parse(instructions: &[SolanaInstruction]) -> Result<Vec<Instruction>, ApiErro
 }
 
 /// Builds the instructions of a common action (bid, buy, settle, list, cancel, withdraw credits, deposit, withdraw,
-/// vote) from the chain's current state: the accounts each needs (the listing's high bidder and seller, the royalty
+/// vote, propose, execute) from the chain's current state: the accounts each needs (the listing's high bidder and seller, the royalty
 /// receiver) are read here. Nothing is signed, stored or spent.
 #[utoipa::path(post, path = "/v1/solana/actions", request_body = ActionRequest, tag = "solana",
     responses((status = 200, body = BuiltInstructions), (status = 400, body = ErrorBody),
@@ -152,8 +179,10 @@ pub async fn solana_instructions(
     enqueue(&state, engine, accepted, payload, "custodial").await
 }
 
-/// Builds a sponsored transaction for a wallet to sign: the relayer's fee payer, a compute budget, a rent top-up of
-/// what the wallet lacks, the instructions and a recent blockhash. Nothing is stored or signed by the relayer yet.
+/// Builds a transaction for a wallet to sign. Sponsored (`pay_fee: relayer`, the default): the relayer's fee payer,
+/// a compute budget, a rent top-up of what the wallet lacks, the instructions and a recent blockhash. Unsponsored
+/// (`pay_fee: signer`): the wallet as fee payer, a compute budget and the instructions; the wallet sends it itself.
+/// Both are simulated first; nothing is stored or signed by the relayer.
 #[utoipa::path(post, path = "/v1/solana/prepare", request_body = PrepareRequest, tag = "solana",
     responses((status = 200, body = PreparedTransaction), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
@@ -167,11 +196,15 @@ pub async fn solana_prepare(
         .parse()
         .map_err(|_| ApiError::bad_request("invalid_signer", "signer is not a base58 address"))?;
     state.requests_by_principal.check(&format!("sol:{signer}")).map_err(ApiError::rate_limited)?;
-    let prepared = engine.prepare(signer, &parse(&request.instructions)?).await?;
+    let instructions = parse(&request.instructions)?;
+    let (prepared, fee_payer) = match request.pay_fee {
+        FeePayer::Relayer => (engine.prepare(signer, &instructions).await?, engine.fee_payer()),
+        FeePayer::Signer => (engine.prepare_unsponsored(signer, &instructions).await?, signer),
+    };
     let transaction = solana_transaction::Transaction::new_unsigned(prepared.message);
     Ok(Json(PreparedTransaction {
         transaction: BASE64.encode(bincode::serialize(&transaction).map_err(ApiError::internal)?),
-        fee_payer: engine.fee_payer().to_string(),
+        fee_payer: fee_payer.to_string(),
         fee: prepared.fee,
         top_up: prepared.top_up,
         compute_units: prepared.compute_units,
@@ -221,4 +254,22 @@ async fn enqueue(
     let reserve = i64::try_from(payload.fee + payload.top_up).map_err(ApiError::internal)?;
     let payload = serde_json::to_value(payload).map_err(ApiError::internal)?;
     sponsor::enqueue(state, request, ("solana", 0), payload, (reserve, engine.budgets()), kind).await
+}
+
+/// The SOL and auction credits of a Solana address, read from the chain (`confirmed`).
+#[utoipa::path(get, path = "/v1/solana/accounts/{address}", tag = "solana",
+    params(("address" = String, Path, description = "base58")),
+    responses((status = 200, body = SolanaAccountState), (status = 400, body = ErrorBody),
+              (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn solana_account(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    axum::extract::Path(address): axum::extract::Path<String>,
+) -> Result<Json<SolanaAccountState>, ApiError> {
+    state.actions_by_ip.check(&client.to_string()).map_err(ApiError::rate_limited)?;
+    let engine = engine(&state)?;
+    let owner: Pubkey =
+        address.parse().map_err(|_| ApiError::bad_request("invalid_address", "the address is not base58"))?;
+    let (lamports, credits) = engine.account_state(owner).await?;
+    Ok(Json(SolanaAccountState { address: owner.to_string(), lamports, credits: credits.to_string() }))
 }

@@ -7,10 +7,10 @@ use crate::error::ApiError;
 use axum::http::StatusCode;
 use mercato_solana_client::anchor_lang::AccountDeserialize;
 use mercato_solana_client::auction::{self, Listing, ListingKind, SaleParties};
-use mercato_solana_client::governance::{self, Side};
+use mercato_solana_client::governance::{self, Governance, Side};
 use mercato_solana_client::items::{self, ItemsConfig};
-use mercato_solana_client::token;
-use mercato_solana_client::{Instruction, Pubkey};
+use mercato_solana_client::token::{self, ParamChange};
+use mercato_solana_client::{AccountMeta, Instruction, Pubkey};
 use serde::{Deserialize, Serialize};
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 
@@ -86,6 +86,63 @@ pub enum SolanaAction {
         /// `for`, `against` or `abstain`.
         side: VoteSide,
     },
+    /// Propose a change of one economy parameter (as the governance's next proposal id). The proposer needs the
+    /// governance's proposal threshold deposited.
+    Propose {
+        /// The change.
+        change: ProposedChange,
+    },
+    /// Execute proposal `proposal_id`, which passed and whose hold-up is over (anyone may).
+    Execute {
+        /// The proposal's id.
+        proposal_id: u64,
+    },
+}
+
+/// A change of one economy parameter, as `{"parameter": "market_fee_bps", "value": 300}`. The program checks the
+/// bounds (e.g. a market fee of at most 1,000 bps) when the proposal is created.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "parameter", content = "value", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ProposedChange {
+    /// Market fee, basis points.
+    MarketFeeBps(u16),
+    /// Royalty cap, basis points.
+    RoyaltyCapBps(u16),
+    /// Minimum bid increment, basis points.
+    MinBidIncrementBps(u16),
+    /// Anti-snipe buffer, seconds.
+    AntiSnipeBuffer(u32),
+    /// Shortest and longest auction, seconds.
+    AuctionDurationBounds {
+        /// Shortest, seconds.
+        min: u32,
+        /// Longest, seconds.
+        max: u32,
+    },
+    /// Emission, base units per second.
+    EmissionRate(Amount),
+    /// Per-player daily reward cap, base units.
+    DailyRewardCap(Amount),
+    /// The game server allowed to grant rewards (base58).
+    GameServer(String),
+}
+
+impl ProposedChange {
+    fn to_change(&self) -> Result<ParamChange, ApiError> {
+        Ok(match self {
+            Self::MarketFeeBps(bps) => ParamChange::MarketFeeBps(*bps),
+            Self::RoyaltyCapBps(bps) => ParamChange::RoyaltyCapBps(*bps),
+            Self::MinBidIncrementBps(bps) => ParamChange::MinBidIncrementBps(*bps),
+            Self::AntiSnipeBuffer(seconds) => ParamChange::AntiSnipeBuffer(*seconds),
+            Self::AuctionDurationBounds { min, max } => ParamChange::AuctionDurationBounds { min: *min, max: *max },
+            Self::EmissionRate(rate) => ParamChange::EmissionRate(rate.0),
+            Self::DailyRewardCap(cap) => ParamChange::DailyRewardCap(cap.0),
+            Self::GameServer(key) => ParamChange::GameServer(
+                key.parse()
+                    .map_err(|_| bad("invalid_action", format!("game server {key:?} is not a base58 address")))?,
+            ),
+        })
+    }
 }
 
 /// A listing kind.
@@ -135,6 +192,15 @@ impl TryFrom<AmountText> for Amount {
         }
     }
 }
+
+/// Documented as a string (the form that holds every u64 exactly).
+impl utoipa::PartialSchema for Amount {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <String as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl utoipa::ToSchema for Amount {}
 
 impl From<Amount> for String {
     fn from(value: Amount) -> Self {
@@ -249,6 +315,20 @@ pub async fn build(rpc: &RpcClient, signer: Pubkey, action: &SolanaAction) -> Re
                 VoteSide::Abstain => Side::Abstain,
             };
             vec![governance::cast_vote(signer, *proposal_id, side)]
+        }
+        SolanaAction::Propose { change } => {
+            let change = change.to_change()?;
+            let governance: Governance = account(rpc, &governance::PROGRAM_ID, &governance::governance_address())
+                .await?
+                .ok_or_else(|| ApiError::internal("the governance program is not initialized"))?;
+            vec![governance::propose(signer, governance.next_proposal_id, change)]
+        }
+        SolanaAction::Execute { proposal_id } => {
+            // `execute` needs no signature; the signer's is attached (a trailing account the program ignores) so a
+            // sponsored execution is charged to someone, as the relayer's policy requires.
+            let mut execute = governance::execute(*proposal_id);
+            execute.accounts.push(AccountMeta::new_readonly(signer, true));
+            vec![execute]
         }
     })
 }

@@ -25,6 +25,7 @@ use crate::requests;
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use mercato_solana_client::anchor_lang::AccountDeserialize;
 use mercato_solana_client::{Instruction, Pubkey};
 use serde::{Deserialize, Serialize};
 use solana_account_decoder_client_types::UiAccountEncoding;
@@ -226,20 +227,26 @@ impl SolanaEngine {
         top_up: (Pubkey, u64),
         blockhash: Hash,
     ) -> Message {
-        let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(units)];
-        if price > 0 {
-            all.push(ComputeBudgetInstruction::set_compute_unit_price(price));
-        }
+        let mut all = vec![];
         if top_up.1 > 0 {
             all.push(solana_system_interface::instruction::transfer(&self.fee_payer(), &top_up.0, top_up.1));
         }
         all.extend_from_slice(instructions);
-        Message::new_with_blockhash(&all, Some(&self.fee_payer()), &blockhash)
+        budgeted(&all, units, price, &self.fee_payer(), blockhash)
     }
 
     /// Simulates `transaction` (signatures not checked); refuses what would fail. Returns the units consumed and the
     /// lamports `watch` holds afterwards.
     async fn simulate(&self, transaction: &Transaction, watch: Pubkey) -> Result<(u64, u64), ApiError> {
+        self.simulation(transaction, watch).await?.map_err(|failure| failure.refusal())
+    }
+
+    /// A simulation's outcome: units and `watch`'s lamports afterwards, or why it would fail.
+    async fn simulation(
+        &self,
+        transaction: &Transaction,
+        watch: Pubkey,
+    ) -> Result<Result<(u64, u64), SimulationFailure>, ApiError> {
         let config = RpcSimulateTransactionConfig {
             sig_verify: false,
             replace_recent_blockhash: false,
@@ -252,16 +259,13 @@ impl SolanaEngine {
         };
         let result = self.rpc.simulate_transaction_with_config(transaction, config).await.map_err(unavailable)?.value;
         if let Some(error) = result.err {
-            let error = TransactionError::from(error);
-            if error == TransactionError::BlockhashNotFound {
-                return Err(refused("blockhash_expired", "the transaction's blockhash expired: sign it again".into()));
-            }
-            let logs = result.logs.unwrap_or_default();
-            let tail = logs.iter().rev().take(3).rev().cloned().collect::<Vec<_>>().join(" | ");
-            return Err(refused("simulation_failed", format!("the transaction would fail: {error}; {tail}")));
+            return Ok(Err(SimulationFailure {
+                error: TransactionError::from(error),
+                logs: result.logs.unwrap_or_default(),
+            }));
         }
         let lamports = result.accounts.and_then(|a| a.into_iter().next().flatten()).map_or(0, |a| a.lamports);
-        Ok((result.units_consumed.unwrap_or(u64::from(MAX_COMPUTE_UNITS)), lamports))
+        Ok(Ok((result.units_consumed.unwrap_or(u64::from(MAX_COMPUTE_UNITS)), lamports)))
     }
 
     async fn fee_for(&self, message: &Message) -> Result<u64, ApiError> {
@@ -274,16 +278,7 @@ impl SolanaEngine {
     /// Builds, checks and prices a transaction of `instructions` for `signer` (who must be their only signer):
     /// a compute budget from a simulation, a rent top-up of exactly what `signer` lacks, and the fee.
     pub async fn prepare(&self, signer: Pubkey, instructions: &[Instruction]) -> Result<Prepared, ApiError> {
-        if instructions.is_empty() {
-            return Err(ApiError::bad_request("no_instructions", "send at least one instruction"));
-        }
-        if let Some(other) = instructions.iter().flat_map(|ix| &ix.accounts).find(|a| a.is_signer && a.pubkey != signer)
-        {
-            return Err(ApiError::bad_request(
-                "unknown_signer",
-                &format!("{} would have to sign; the relayer signs only as {signer}", other.pubkey),
-            ));
-        }
+        only_signer(signer, instructions)?;
         let (blockhash, last_valid_block_height) =
             self.rpc.get_latest_blockhash_with_commitment(CommitmentConfig::confirmed()).await.map_err(unavailable)?;
         let max_top_up = self.config.limits.max_top_up;
@@ -298,6 +293,58 @@ impl SolanaEngine {
         self.check(&message)?;
         let fee = self.fee_for(&message).await?;
         Ok(Prepared { message, top_up, fee, compute_units, priority_fee, last_valid_block_height })
+    }
+
+    /// Builds and prices a transaction of `instructions` that `signer` pays for itself (no sponsorship: no policy,
+    /// no budget, no top-up; nothing is stored or signed): a compute budget from a simulation, the priority fee
+    /// policy's price, and the fee. A transaction that would fail is refused with the reason, as a sponsored one is;
+    /// a signer without the SOL for the fee (and any rent) is told how much it has.
+    pub async fn prepare_unsponsored(
+        &self,
+        signer: Pubkey,
+        instructions: &[Instruction],
+    ) -> Result<Prepared, ApiError> {
+        only_signer(signer, instructions)?;
+        let (blockhash, last_valid_block_height) =
+            self.rpc.get_latest_blockhash_with_commitment(CommitmentConfig::confirmed()).await.map_err(unavailable)?;
+        let trial = budgeted(instructions, MAX_COMPUTE_UNITS, 0, &signer, blockhash);
+        let priority_fee = self.priority_fee(&trial).await;
+        let units = match self.simulation(&Transaction::new_unsigned(trial), signer).await? {
+            Ok((units, _)) => units,
+            Err(failure) if failure.lacks_sol() => {
+                let lamports = self.rpc.get_balance(&signer).await.map_err(unavailable)?;
+                return Err(refused(
+                    "insufficient_sol",
+                    format!(
+                        "{signer} holds {lamports} lamports: not enough for the fee and the rent of the accounts this \
+                         creates (let Mercato pay the fee instead)"
+                    ),
+                ));
+            }
+            Err(failure) => return Err(failure.refusal()),
+        };
+        let compute_units = (units + units / 5 + 1_000).min(u64::from(MAX_COMPUTE_UNITS)) as u32;
+        let message = budgeted(instructions, compute_units, priority_fee, &signer, blockhash);
+        let fee = self.fee_for(&message).await?;
+        Ok(Prepared { message, top_up: 0, fee, compute_units, priority_fee, last_valid_block_height })
+    }
+
+    /// What the relayer knows of `owner` on chain: its lamports and its auction credits (refunds of outbid bids,
+    /// proceeds, royalties: the currency held in its credit account, 0 when it has none).
+    pub async fn account_state(&self, owner: Pubkey) -> Result<(u64, u64), ApiError> {
+        let lamports = self.rpc.get_balance(&owner).await.map_err(unavailable)?;
+        let credit = mercato_solana_client::auction::credit_address(&owner);
+        let response =
+            self.rpc.get_account_with_commitment(&credit, self.rpc.commitment()).await.map_err(unavailable)?;
+        let credits = match response.value {
+            Some(account) if account.owner == mercato_solana_client::anchor_spl::token::ID => {
+                mercato_solana_client::anchor_spl::token::TokenAccount::try_deserialize(&mut account.data.as_slice())
+                    .map(|a| a.amount)
+                    .map_err(|e| ApiError::internal(format!("credit account {credit} does not decode: {e}")))?
+            }
+            _ => 0,
+        };
+        Ok((lamports, credits))
     }
 
     /// Decodes a wallet's transaction (base64, legacy, bincode).
@@ -668,4 +715,62 @@ async fn fail(
         .await?;
     requests::settle(tx, "solana", id, spent as i64).await?;
     requests::record(tx, id, "failed", Some(error)).await
+}
+
+/// Refuses no instructions, and instructions that someone other than `signer` would have to sign.
+fn only_signer(signer: Pubkey, instructions: &[Instruction]) -> Result<(), ApiError> {
+    if instructions.is_empty() {
+        return Err(ApiError::bad_request("no_instructions", "send at least one instruction"));
+    }
+    if let Some(other) = instructions.iter().flat_map(|ix| &ix.accounts).find(|a| a.is_signer && a.pubkey != signer) {
+        return Err(ApiError::bad_request(
+            "unknown_signer",
+            &format!("{} would have to sign; the relayer signs only as {signer}", other.pubkey),
+        ));
+    }
+    Ok(())
+}
+
+/// A message of `instructions` after a compute budget (`units`; a unit price of `price` micro-lamports if above 0),
+/// paid by `payer`.
+fn budgeted(instructions: &[Instruction], units: u32, price: u64, payer: &Pubkey, blockhash: Hash) -> Message {
+    let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(units)];
+    if price > 0 {
+        all.push(ComputeBudgetInstruction::set_compute_unit_price(price));
+    }
+    all.extend_from_slice(instructions);
+    Message::new_with_blockhash(&all, Some(payer), &blockhash)
+}
+
+/// Why a simulated transaction would fail: the error and its program logs.
+struct SimulationFailure {
+    error: TransactionError,
+    logs: Vec<String>,
+}
+
+impl SimulationFailure {
+    /// The refusal to answer: an expired blockhash asks for a new signature; anything else names the error and the
+    /// last program log lines.
+    fn refusal(self) -> ApiError {
+        if self.error == TransactionError::BlockhashNotFound {
+            return refused("blockhash_expired", "the transaction's blockhash expired: sign it again".into());
+        }
+        let tail = self.logs.iter().rev().take(3).rev().cloned().collect::<Vec<_>>().join(" | ");
+        refused("simulation_failed", format!("the transaction would fail: {}; {tail}", self.error))
+    }
+
+    /// Whether it failed for want of SOL: a fee payer that does not exist or cannot pay the fee, rent left unpaid,
+    /// or the system program refusing a transfer (its error 1: insufficient lamports) such as an account's rent.
+    fn lacks_sol(&self) -> bool {
+        use solana_transaction::InstructionError;
+        match &self.error {
+            TransactionError::AccountNotFound
+            | TransactionError::InsufficientFundsForFee
+            | TransactionError::InsufficientFundsForRent { .. } => true,
+            TransactionError::InstructionError(_, InstructionError::Custom(1)) => {
+                self.logs.iter().any(|line| line.contains("insufficient lamports"))
+            }
+            _ => false,
+        }
+    }
 }
