@@ -2,9 +2,12 @@
 //   /api/*                      -> the relayer (MERCATO_RELAYER_URL)
 //   /indexer/*                  -> the indexer's REST API (MERCATO_INDEXER_URL)
 //   /rpc                        -> the EVM JSON-RPC node (MERCATO_EVM_RPC_URL)
+//   /solana-rpc                 -> the Solana JSON-RPC node (MERCATO_SOLANA_RPC_URL, else the manifest's
+//                                  solana.rpcUrl when the server starts): a wallet that pays its own fee sends there
 //   /config/manifest.json       -> the deployment manifest (MERCATO_MANIFEST), read on every request so a restarted
 //                                  stack needs no rebuild of the app
 // The same proxy serves `vite` (development) and `vite preview` (the built app, used by the end-to-end tests).
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Connect, Plugin, ProxyOptions } from 'vite'
@@ -15,12 +18,23 @@ const rpcUrl = process.env.MERCATO_EVM_RPC_URL ?? 'http://127.0.0.1:8545'
 const indexerUrl = process.env.MERCATO_INDEXER_URL ?? 'http://127.0.0.1:8788'
 const manifestPath = resolve(process.env.MERCATO_MANIFEST ?? resolve(import.meta.dirname, '../deployments/localnet.json'))
 
+/** The Solana node: the environment's, else the manifest's (if there is one yet), else the local default. */
+function solanaRpcUrl(): string {
+  if (process.env.MERCATO_SOLANA_RPC_URL) return process.env.MERCATO_SOLANA_RPC_URL
+  try {
+    return JSON.parse(readFileSync(manifestPath, 'utf8')).solana?.rpcUrl ?? 'http://127.0.0.1:8899'
+  } catch {
+    return 'http://127.0.0.1:8899'
+  }
+}
+
 // xfwd: the relayer sees this server as the client; X-Forwarded-For carries the person's address (the relayer's
 // per-IP sign-in limit does not read it yet: see the README).
 const proxy: Record<string, ProxyOptions> = {
   '/api': { target: relayerUrl, changeOrigin: true, xfwd: true, rewrite: (path) => path.replace(/^\/api/, '') },
   '/indexer': { target: indexerUrl, changeOrigin: true, rewrite: (path) => path.replace(/^\/indexer/, '') },
   '/rpc': { target: rpcUrl, changeOrigin: true, rewrite: () => '/' },
+  '/solana-rpc': { target: solanaRpcUrl(), changeOrigin: true, rewrite: () => '/' },
 }
 
 /** Serves the manifest's EVM section, with the RPC URL replaced by the same-origin /rpc path, and the Solana addresses. */
@@ -31,7 +45,7 @@ const serveManifest: Connect.NextHandleFunction = (req, res, next) => {
       const manifest = JSON.parse(text)
       if (!manifest.evm) throw new Error(`${manifestPath} has no "evm" section`)
       // Of the Solana section only the public program and account addresses (the pages read Solana through the
-      // indexer and the relayer, never its RPC directly).
+      // indexer and the relayer; only a wallet paying its own fee sends to the node, through /solana-rpc).
       const solana = manifest.solana ? { programs: manifest.solana.programs, accounts: manifest.solana.accounts } : undefined
       const body = JSON.stringify({ network: manifest.network, evm: { ...manifest.evm, rpcUrl: '/rpc' }, solana })
       res.setHeader('Content-Type', 'application/json')

@@ -160,8 +160,12 @@ export async function readProposal(rpcUrl, governanceProgram, id) {
   const variant = d[o]
   o += 1 + PARAM_CHANGE_SIZE[variant]
   o += 8 * 3 + 8 + 8 + 2
+  const changeAt = 8 + 1 + 8 + 32
   return {
     account,
+    author: pubkeyAt(d, 8 + 1 + 8),
+    // The change: its ParamChange variant (0 market fee, 1 royalty cap, …) and value (read for the u16 variants 0-2).
+    change: { variant, value: variant <= 2 ? d.readUInt16LE(changeAt + 1) : null },
     votingEndsTs: d.readBigInt64LE(8 + 1 + 8 + 32 + 1 + PARAM_CHANGE_SIZE[variant] + 8),
     votesFor: d.readBigUInt64LE(o),
     votesAgainst: d.readBigUInt64LE(o + 8),
@@ -184,4 +188,23 @@ export async function readDeposit(rpcUrl, governanceProgram, voter) {
   if (!d) return 0n
   // 8 discriminator, bump u8, owner, deposited u64
   return d.readBigUInt64LE(8 + 1 + 32)
+}
+
+/** A user's auction credits (refunds, proceeds): the currency in their credit account `["credit", owner]`, 0 without one. */
+export async function readCredits(rpcUrl, auctionProgram, owner) {
+  return tokenBalance(rpcUrl, await pda(auctionProgram, [text('credit'), addressBytes(owner)]))
+}
+
+/** The newest transaction `account` signed or appears in: its fee payer, fee and the rent of the accounts it created. */
+export async function lastTransaction(rpcUrl, account) {
+  const rpc = solanaRpc(rpcUrl)
+  const [latest] = await rpc.getSignaturesForAddress(address(account), { limit: 1, commitment: 'confirmed' }).send()
+  const tx = await rpc
+    .getTransaction(latest.signature, { commitment: 'confirmed', encoding: 'json', maxSupportedTransactionVersion: 0 })
+    .send()
+  const keys = tx.transaction.message.accountKeys
+  const { fee, preBalances, postBalances } = tx.meta
+  const created = keys.filter((_, i) => preBalances[i] === 0n && postBalances[i] > 0n)
+  const rent = keys.reduce((sum, _, i) => (preBalances[i] === 0n ? sum + postBalances[i] : sum), 0n)
+  return { signature: latest.signature, feePayer: keys[0], keys, fee, rent, created, error: tx.meta.err }
 }

@@ -15,6 +15,8 @@ import {
   payMrc,
   readDeposit,
   readListing,
+  lastTransaction,
+  readCredits,
   readProposal,
   readVote,
   signerFromSeed,
@@ -75,7 +77,8 @@ test('a custodial user with zero SOL bids on a Solana English auction; the index
   const relayerCalls = []
   page.on('request', (request) => {
     const url = new URL(request.url())
-    if (url.pathname.startsWith('/api/v1/solana/')) relayerCalls.push(`${request.method()} ${url.pathname}`)
+    // The actions (the Account page's reads of SOL and credits, GET, are left out).
+    if (url.pathname.startsWith('/api/v1/solana/') && request.method() === 'POST') relayerCalls.push(`${request.method()} ${url.pathname}`)
   })
   step('sign up on the Solana side')
   await page.goto(`${stack.appUrl}/?chain=solana#/signin`)
@@ -340,4 +343,133 @@ test('Inventory on Solana: the demo buyer (a wallet user) sees the Leather Cap w
   assert.match((await card.getByTestId('item-history').textContent()) ?? '', /sale for 40 MRC from /)
   await screenshot(page, stack.artifacts, 'solana-inventory')
   await page.context().close()
+})
+
+// Runs last: it lists the demo buyer's Leather Cap (the inventory test above reads it in the buyer's hands).
+test('a Solana wallet user pays the fee itself: lists a Dutch auction, cancels it and proposes a market fee; a custodial user withdraws her credits', { timeout: 240_000 }, async () => {
+  const step = phases('sol-self-paid')
+  const page = await newPage(browser)
+  const wallet = await installSolanaWallet(page, { seed: demoTraderSeed(1) })
+  // Any request that would make the relayer pay: a sponsored prepare, a co-signed transaction, custodial instructions.
+  const sponsored = []
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname
+    const selfPaid = (request.postData() ?? '').includes('"pay_fee":"signer"')
+    if (/^\/api\/v1\/solana\/(transactions|instructions)$/.test(path) || (path === '/api/v1/solana/prepare' && !selfPaid)) {
+      sponsored.push(path)
+    }
+  })
+
+  step('connect the wallet; choose to pay the fee')
+  await page.goto(`${stack.appUrl}/?chain=solana#/signin`)
+  await page.getByRole('button', { name: 'Connect Mercato Test Wallet' }).click()
+  assert.equal((await page.getByTestId('sol-address').textContent({ timeout: 30_000 })).trim(), wallet.address)
+  const owned = await indexer(`/accounts/${wallet.address}/items`)
+  const cap = owned.items.find((i) => i.mint === demo.sold)
+  assert.ok(cap, 'the buyer holds the Leather Cap')
+  await page.goto(`${stack.appUrl}/?chain=solana#/inventory`)
+  const card = page.getByTestId(`inventory-item-${cap.token_id}`)
+  await card.waitFor({ timeout: 30_000 })
+  const solBefore = await lamports(stack.solanaRpcUrl, wallet.address)
+  const choice = page.getByTestId('sol-fee-choice')
+  const solText = `${solBefore / 1_000_000_000n}.${(solBefore % 1_000_000_000n).toString().padStart(9, '0').slice(0, 4)}`.replace(/\.?0+$/, '')
+  await eventually(() => choice.textContent(), (t) => t.includes(`you have ${solText} SOL`), { what: 'the SOL balance shown' })
+  await choice.getByLabel(/I pay the fee myself/).check()
+  assert.match(await page.getByTestId('solana-actor').textContent(), /your Solana wallet signs and pays the fee/)
+
+  step('list the Leather Cap as a Dutch auction: 50 MRC falling to 10 over 60 minutes')
+  await card.getByText('List this item').click()
+  await card.getByRole('button', { name: 'Dutch' }).click()
+  await card.getByLabel('Start price (MRC)').fill('50')
+  await card.getByLabel('Floor price (MRC)').fill('10')
+  // A floor above the start is refused before anything is built or signed.
+  await card.getByLabel('Floor price (MRC)').fill('60')
+  await card.getByRole('button', { name: 'List it' }).click()
+  assert.equal(await card.locator('.field-error').textContent(), 'The floor must be an amount below the start price.')
+  await card.getByLabel('Floor price (MRC)').fill('10')
+  await card.getByRole('button', { name: 'List it' }).click()
+  const listed = await finishedSteps(page.getByTestId('solana-inventory'), 1)
+  assert.deepEqual(listed.statuses, ['confirmed'], listed.texts.join('\n'))
+  assert.equal(await page.getByTestId('solana-inventory').getByTestId('tx-step').getAttribute('data-paid-by'), 'you')
+  assert.match(listed.texts[0], /List as a Dutch auction, 50 MRC falling to 10 MRC[\s\S]*Confirmed in slot \d+/)
+  const signedList = wallet.signed.at(-1)
+  assert.equal(signedList.feePayer, wallet.address, 'the wallet is the fee payer')
+  assert.deepEqual(signedList.signers, [wallet.address], 'and the only signer')
+  const listing = await readListing(stack.solanaRpcUrl, sol.programs.auction, cap.mint)
+  assert.deepEqual([listing.kind, listing.seller, listing.startPrice], [1, wallet.address, 50n * MRC], 'a Dutch listing on chain')
+  // The wallet paid exactly the transaction's fee and the rent of the accounts it created (listing, escrow).
+  const listTx = await lastTransaction(stack.solanaRpcUrl, wallet.address)
+  assert.equal(listTx.feePayer, wallet.address)
+  assert.ok(listTx.created.length >= 2, `the listing and its escrow were created: ${listTx.created}`)
+  const afterList = await lamports(stack.solanaRpcUrl, wallet.address)
+  assert.equal(solBefore - afterList, listTx.fee + listTx.rent, 'SOL spent = fee + rent')
+  const indexedDutch = await eventually(
+    () => indexer(`/listings?kind=dutch&status=open&seller=${wallet.address}`).then((p) => p.items[0]),
+    (l) => l !== undefined,
+    { what: 'the indexer has the Dutch listing' },
+  )
+  assert.equal(indexedDutch.start_price, (50n * MRC).toString())
+  assert.equal(indexedDutch.floor_price, (10n * MRC).toString())
+
+  step('the seller sees no buy button on its own listing, only a cancel: it cancels, and the cap comes back')
+  await page.goto(`${stack.appUrl}/?chain=solana#/listing/${indexedDutch.listing_id}`)
+  const own = page.getByTestId('solana-action')
+  await own.getByRole('button', { name: 'Cancel the listing' }).waitFor({ timeout: 30_000 })
+  assert.equal(await own.getByRole('button', { name: /^Buy for/ }).count(), 0)
+  await own.getByRole('button', { name: 'Cancel the listing' }).click()
+  const cancelled = await finishedSteps(own, 1)
+  assert.deepEqual(cancelled.statuses, ['confirmed'], cancelled.texts.join('\n'))
+  assert.equal(await readListing(stack.solanaRpcUrl, sol.programs.auction, cap.mint), null, 'the listing account is closed')
+  await eventually(() => indexer(`/items/${cap.token_id}`), (i) => i.owner === wallet.address, { what: 'the cap is the wallet\'s again' })
+  await eventually(() => indexer(`/listings/${indexedDutch.listing_id}`), (l) => l.status === 'cancelled', { what: 'indexed as cancelled' })
+
+  step('propose a 2.5% market fee (the wallet deposited 100 MRC in an earlier test; the threshold is 1 MRC)')
+  await page.getByRole('link', { name: 'DAO' }).click()
+  const propose = page.getByTestId('sol-propose')
+  await propose.getByText('Propose a parameter change').click()
+  await propose.getByLabel(/New value/).fill('250')
+  await propose.getByRole('button', { name: 'Propose' }).click()
+  const proposed = await finishedSteps(propose, 1)
+  assert.deepEqual(proposed.statuses, ['confirmed'], proposed.texts.join('\n'))
+  assert.match(proposed.texts[0], /Propose: market fee to 2\.5% \(250 bps\)/)
+  assert.equal(wallet.signed.at(-1).feePayer, wallet.address, 'self-paid again')
+  const indexedProposal = await eventually(
+    () => indexer('/proposals').then((p) => p.items.find((x) => x.proposer === wallet.address)),
+    (p) => p !== undefined,
+    { what: 'the indexer has the proposal' },
+  )
+  const onChain = await readProposal(stack.solanaRpcUrl, sol.programs.governance, indexedProposal.proposal_id)
+  assert.equal(onChain.author, wallet.address)
+  assert.deepEqual(onChain.change, { variant: 0, value: 250 }, 'MarketFeeBps(250)')
+  const proposalCard = page.getByTestId(`sol-proposal-${indexedProposal.proposal_id}`)
+  await proposalCard.waitFor({ timeout: 30_000 })
+  assert.equal(await proposalCard.getByTestId('proposal-state').textContent(), 'active')
+  assert.deepEqual(sponsored, [], 'the relayer was asked to pay for nothing')
+  await screenshot(page, stack.artifacts, 'solana-dao-propose-self-paid')
+  await page.context().close()
+
+  step('the custodial user, outbid in the wallet test, sees her 130 MRC of credits and withdraws them')
+  const her = await newPage(browser)
+  await her.goto(`${stack.appUrl}/?chain=solana#/signin`)
+  await her.getByRole('button', { name: 'I have an account' }).click()
+  await her.getByLabel('Email', { exact: true }).fill(EMAIL)
+  await her.getByLabel('Password', { exact: true }).fill(PASSWORD)
+  await her.getByRole('button', { name: 'Log in' }).click()
+  assert.equal((await her.getByTestId('sol-address').textContent({ timeout: 30_000 })).trim(), custodial)
+  const credits = await readCredits(stack.solanaRpcUrl, sol.programs.auction, custodial)
+  assert.equal(credits, 130n * MRC, 'her outbid 130 MRC bid is credited back')
+  await eventually(() => her.getByTestId('sol-credits').textContent(), (t) => t === '130 MRC', { what: 'credits shown' })
+  const currency = await currencyAccount(custodial, sol.accounts.currencyMint)
+  const balance = await tokenBalance(stack.solanaRpcUrl, currency)
+  await her.getByRole('button', { name: 'Withdraw credits to your balance' }).click()
+  const withdrawn = await finishedSteps(her.getByTestId('solana-account'), 1)
+  assert.deepEqual(withdrawn.statuses, ['confirmed'], withdrawn.texts.join('\n'))
+  assert.equal(await readCredits(stack.solanaRpcUrl, sol.programs.auction, custodial), 0n)
+  assert.equal(await tokenBalance(stack.solanaRpcUrl, currency), balance + credits, 'the credits reached her balance')
+  await eventually(() => her.getByTestId('sol-credits').textContent(), (t) => t === '0 MRC', { what: 'credits gone' })
+  // The indexer-backed balance catches up with the chain's.
+  await eventually(() => her.getByTestId('sol-balance').textContent(), (t) => t === solMrcText(balance + credits), { what: 'balance shown' })
+  assert.equal(await lamports(stack.solanaRpcUrl, custodial), 0n, 'still no SOL')
+  await screenshot(her, stack.artifacts, 'solana-account-credits')
+  await her.context().close()
 })

@@ -310,6 +310,7 @@ export async function startStack({ solana = false } = {}) {
     process.env.MERCATO_EVM_RPC_URL = rpcUrl
     process.env.MERCATO_INDEXER_URL = indexerUrl
     process.env.MERCATO_MANIFEST = manifestPath
+    if (solanaRpcUrl) process.env.MERCATO_SOLANA_RPC_URL = solanaRpcUrl
     run(process.execPath, [join(APP, 'scripts', 'gen-abis.mjs')], { cwd: APP })
     const { build, preview } = await import('vite')
     log('building the app (vite build)')

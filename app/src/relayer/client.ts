@@ -50,9 +50,15 @@ export const relayer = {
   /** A custodial user's Solana instructions: the relayer signs with the user's key and pays the fee. */
   solanaInstructions: (token: string, idempotencyKey: string, instructions: SolanaInstruction[]) =>
     call<RequestView>('POST', '/v1/solana/instructions', { token, idempotencyKey, body: { instructions } }),
-  /** A transaction for a Solana wallet to sign (the relayer's fee payer first). */
-  solanaPrepare: (signer: string, instructions: SolanaInstruction[]) =>
-    call<PreparedSolanaTransaction>('POST', '/v1/solana/prepare', { body: { signer, instructions } }),
+  /**
+   * A transaction for a Solana wallet to sign: sponsored (the relayer's fee payer first), or with `payFee: 'signer'`
+   * one the wallet pays for and sends itself (simulated first; nothing stored).
+   */
+  solanaPrepare: (signer: string, instructions: SolanaInstruction[], payFee: 'relayer' | 'signer' = 'relayer') =>
+    call<PreparedSolanaTransaction>('POST', '/v1/solana/prepare', { body: { signer, instructions, pay_fee: payFee } }),
+  /** A Solana address's SOL (lamports) and auction credits (base units), read from the chain by the relayer. */
+  solanaAccount: (address: string) =>
+    call<{ address: string; lamports: number; credits: string }>('GET', `/v1/solana/accounts/${encodeURIComponent(address)}`),
   /** The wallet-signed transaction (base64): the relayer checks it, co-signs as fee payer and sends it. */
   solanaTransaction: (idempotencyKey: string, transaction: string) =>
     call<RequestView>('POST', '/v1/solana/transactions', { idempotencyKey, body: { transaction } }),

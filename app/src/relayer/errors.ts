@@ -53,6 +53,8 @@ const PLAIN: Record<string, string> = {
   idempotency_key_reused: 'This action was already submitted with different details.',
   evm_disabled: 'The relayer is not sponsoring EVM transactions right now.',
   value_not_sponsored: 'The relayer pays gas, not ether: this action cannot carry ether.',
+  insufficient_sol:
+    'Your wallet has too little SOL for the network fee (and the rent of any account this creates). Let Mercato pay the fee instead, or add SOL.',
 }
 
 export function plainReason(reason: string): string | undefined {

@@ -64,6 +64,14 @@ export type SolanaAction =
   | { type: 'deposit'; amount: string }
   | { type: 'withdraw'; amount: string }
   | { type: 'vote'; proposal_id: number; side: 'for' | 'against' | 'abstain' }
+  | { type: 'propose'; change: ProposedChange }
+  | { type: 'execute'; proposal_id: number }
+
+/** A change of one Solana economy parameter (the relayer's `propose` action). */
+export type ProposedChange =
+  | { parameter: 'market_fee_bps' | 'royalty_cap_bps' | 'min_bid_increment_bps'; value: number }
+  | { parameter: 'anti_snipe_buffer'; value: number }
+  | { parameter: 'emission_rate' | 'daily_reward_cap'; value: string }
 
 /** POST /v1/solana/prepare: the transaction for the wallet to sign (base64, legacy wire format). */
 export interface PreparedSolanaTransaction {

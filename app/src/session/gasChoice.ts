@@ -1,43 +1,49 @@
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 
 /**
- * Who pays the gas of an EVM wallet user's actions: the relayer (the wallet signs a gasless ForwardRequest) or the
- * user (the wallet sends the transaction itself and pays in ETH). Kept in localStorage, so the choice survives
- * reloads and new tabs; custodial users always go through the relayer.
+ * Who pays the network fee of a wallet user's actions, per chain: the relayer (EVM: the wallet signs a gasless
+ * ForwardRequest; Solana: the wallet signs a transaction the relayer co-signs as fee payer) or the user (the wallet's
+ * transaction pays in ETH or SOL). Kept in localStorage per chain, so the choice survives reloads and new tabs;
+ * custodial users always go through the relayer.
  */
 export type GasPayer = 'relayer' | 'self'
 
-const KEY = 'mercato.evm.gasPayer'
+/** The chains a choice is kept for. */
+export type FeeChain = 'evm' | 'solana'
+
+const key = (chain: FeeChain) => `mercato.${chain}.gasPayer`
 const EVENT = 'mercato:gas-payer'
 
-export function gasPayer(): GasPayer {
+export function gasPayer(chain: FeeChain = 'evm'): GasPayer {
   try {
-    return localStorage.getItem(KEY) === 'self' ? 'self' : 'relayer'
+    return localStorage.getItem(key(chain)) === 'self' ? 'self' : 'relayer'
   } catch {
     return 'relayer' // storage disabled: the default
   }
 }
 
-export function setGasPayer(payer: GasPayer): void {
+export function setGasPayer(payer: GasPayer, chain: FeeChain = 'evm'): void {
   try {
-    localStorage.setItem(KEY, payer)
+    localStorage.setItem(key(chain), payer)
   } catch {
     // storage disabled: the choice lasts for this page only
   }
-  window.dispatchEvent(new CustomEvent(EVENT, { detail: payer }))
+  window.dispatchEvent(new CustomEvent(EVENT, { detail: { chain, payer } }))
 }
 
-/** The current choice, updated when it changes here, in another component or in another tab. */
-export function useGasPayer(): [GasPayer, (payer: GasPayer) => void] {
-  const [payer, setPayer] = useState<GasPayer>(gasPayer)
+/** The current choice on `chain`, updated when it changes here, in another component or in another tab. */
+export function useGasPayer(chain: FeeChain = 'evm'): [GasPayer, (payer: GasPayer) => void] {
+  const [payer, setPayer] = useState<GasPayer>(() => gasPayer(chain))
   useEffect(() => {
-    const onChange = () => setPayer(gasPayer())
+    const onChange = () => setPayer(gasPayer(chain))
+    onChange()
     window.addEventListener(EVENT, onChange)
     window.addEventListener('storage', onChange)
     return () => {
       window.removeEventListener(EVENT, onChange)
       window.removeEventListener('storage', onChange)
     }
-  }, [])
-  return [payer, setGasPayer]
+  }, [chain])
+  const set = useCallback((next: GasPayer) => setGasPayer(next, chain), [chain])
+  return [payer, set]
 }

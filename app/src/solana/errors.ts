@@ -1,5 +1,6 @@
 import { explain, type Explained } from '../gasless/explain'
 import { RelayerError, plainReason } from '../relayer/errors'
+import { ExpiredTransaction, SolanaRpcError } from './rpc'
 
 /**
  * The Mercato programs' Anchor errors (idl/*.json `errors`) the app words for people; any other Anchor error is shown
@@ -31,6 +32,16 @@ export function decodeSolanaError(text: string): string | undefined {
 
 /** `explain` for Solana actions: the relayer's refusal with the program's error in words. */
 export function explainSolana(error: unknown): Explained {
+  if (error instanceof ExpiredTransaction) {
+    return {
+      title: `Sent as ${error.signature}, but it expired before it landed: nothing was charged. Try again.`,
+      reason: 'expired',
+    }
+  }
+  if (error instanceof SolanaRpcError) {
+    const decoded = decodeSolanaError(error.message)
+    return { title: decoded ? `The Solana node refused the transaction. ${decoded}` : 'The Solana node refused the transaction.', reason: 'node_refused', detail: error.message }
+  }
   const base = explain(error)
   if (error instanceof RelayerError && error.reason === 'simulation_failed') {
     const decoded = decodeSolanaError(error.message)

@@ -1,6 +1,7 @@
 // The Solana pages: market (listings from the indexer's /solana/v1 API), one listing with its bids and the bid / buy
-// / settle form, governance (proposals, deposit for voting power, vote) and the account. Every action goes through
-// the relayer (`sendSolana`): gasless for custodial and wallet users alike.
+// / settle form, governance (proposals, deposit for voting power, propose, vote, execute) and the account (SOL,
+// auction credits). Every action is built by the relayer (`sendSolana`): gasless for custodial users; wallet users
+// choose whether Mercato or they pay the fee (`SolanaFeeChoice`).
 import { useState, type FormEvent } from 'react'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TxProgress } from '../components/TxProgress'
@@ -13,6 +14,11 @@ import { formatSolMrc, NO_PUBKEY, parseSolMrc, solMrcInput } from './format'
 import { solanaIndexer, type SolanaItem, type SolanaProposal } from './indexer'
 import { useSolana, type SolanaActor } from './SolanaContext'
 import { useSolanaAction } from './useSolanaAction'
+import { explainSolana } from './errors'
+import { formatSol, SolanaFeeChoice, useSolanaAccountState } from './FeeChoice'
+import { SolanaExecute, SolanaProposeForm } from './governance'
+import { SolanaListForm, type ListHandler } from './ListForm'
+import { useGasPayer } from '../session/gasChoice'
 
 const KINDS = { english: 'English auction', dutch: 'Dutch auction', fixed: 'Fixed price' } as const
 const STATUSES = ['open', 'sold', 'cancelled', 'unsold', 'failed'] as const
@@ -35,6 +41,7 @@ function priceText(l: IndexedListing): string {
 /** Says who acts on Solana, or how to become someone who can. */
 function SolanaWho() {
   const { actor } = useSolana()
+  const [payer] = useGasPayer('solana')
   if (!actor) {
     return (
       <p className="notice" data-testid="solana-signin-hint">
@@ -42,11 +49,19 @@ function SolanaWho() {
       </p>
     )
   }
+  const how =
+    actor.kind === 'custodial'
+      ? '(your Mercato account: no SOL, no signatures)'
+      : payer === 'self'
+        ? '(your Solana wallet signs and pays the fee)'
+        : '(your Solana wallet signs; Mercato pays the fee)'
   return (
-    <p className="hint" data-testid="solana-actor">
-      Acting as <code title={actor.address}>{shortAddress(actor.address)}</code>{' '}
-      {actor.kind === 'custodial' ? '(your Mercato account: no SOL, no signatures)' : '(your Solana wallet signs; Mercato pays the fee)'}
-    </p>
+    <>
+      <p className="hint" data-testid="solana-actor">
+        Acting as <code title={actor.address}>{shortAddress(actor.address)}</code> {how}
+      </p>
+      <SolanaFeeChoice />
+    </>
   )
 }
 
@@ -238,6 +253,7 @@ function ListingAction({
   onDone: () => void
 }) {
   const { steps, busy, run } = useSolanaAction()
+  const { actor } = useSolana()
   // A suggestion only (5% above the high bid, or the reserve): the program enforces the market's increment.
   const suggested = hasBid ? BigInt(l.high_bid!) + (BigInt(l.high_bid!) * 5n + 99n) / 100n : BigInt(l.start_price)
   const [typed, setTyped] = useState<string>()
@@ -255,6 +271,35 @@ function ListingAction({
     }
   }
   const price = BigInt(l.current_price ?? l.start_price)
+  if (actor?.address === l.seller) {
+    // The seller's own listing: no bid or buy, but a cancel while no bid stands (the program refuses it after one).
+    return (
+      <div className="card" data-testid="solana-action">
+        {hasBid ? (
+          <p className="hint">Your listing has a bid: it can no longer be cancelled{l.kind === 'english' ? '; settle it once it ends' : ''}.</p>
+        ) : (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => void run('Cancel the listing', { type: 'cancel', item_mint: mint }).then((ok) => ok && onDone())}
+          >
+            Cancel the listing
+          </button>
+        )}
+        {hasBid && ended && (
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() => void run('Settle the auction', { type: 'settle', item_mint: mint }).then((ok) => ok && onDone())}
+          >
+            Settle
+          </button>
+        )}
+        <TxProgress steps={steps} />
+      </div>
+    )
+  }
   return (
     <div className="card" data-testid="solana-action">
       {l.kind === 'english' && !ended && (
@@ -336,6 +381,7 @@ export function SolanaDao() {
         </dl>
       )}
       {actor && <DepositForm />}
+      {actor && <SolanaProposeForm onProposed={() => proposals.reload()} />}
       {proposals.error && <ErrorNotice error={explainIndexer(proposals.error, 'The proposals could not be loaded')} />}
       {proposals.data && proposals.data.items.length === 0 && <p>No proposals yet.</p>}
       <ul className="listings">
@@ -408,6 +454,14 @@ function ProposalCard({ proposal: p, voter }: { proposal: SolanaProposal; voter:
           {formatSolMrc(total)}
           {quorum !== null && ` of ${formatSolMrc(quorum)} quorum`} · {p.voters} {p.voters === 1 ? 'voter' : 'voters'}
         </dd>
+        {p.eta !== null && (
+          <>
+            <dt>Executable from</dt>
+            <dd>
+              {formatUtc(p.eta)} ({relativeTime(BigInt(p.eta), now)})
+            </dd>
+          </>
+        )}
       </dl>
       {mine.data && (
         <p className="notice" data-testid="my-vote">
@@ -428,6 +482,7 @@ function ProposalCard({ proposal: p, voter }: { proposal: SolanaProposal; voter:
           ))}
         </div>
       )}
+      {voter && <SolanaExecute proposal={p} now={now} />}
       <TxProgress steps={steps} />
     </li>
   )
@@ -445,6 +500,7 @@ export function SolanaAccount() {
     [actor?.address],
     6_000,
   )
+  const chain = useSolanaAccountState(actor?.address)
   const { steps, busy, run } = useSolanaAction()
   if (!actor) {
     return (
@@ -463,13 +519,37 @@ export function SolanaAccount() {
           <code data-testid="sol-address">{actor.address}</code>
         </dd>
         <dt>Signs with</dt>
-        <dd>{actor.kind === 'custodial' ? 'Mercato (custodial: no SOL, no signatures)' : 'your Solana wallet (Mercato pays the fee)'}</dd>
+        <dd>{actor.kind === 'custodial' ? 'Mercato (custodial: no SOL, no signatures)' : 'your Solana wallet'}</dd>
+        <dt>SOL</dt>
+        <dd data-testid="sol-lamports">
+          {chain.data ? formatSol(chain.data.lamports) : '…'}{' '}
+          <span className="hint">{actor.kind === 'wallet' ? '(needed only when you pay the fee yourself)' : '(not needed: Mercato pays the fee)'}</span>
+        </dd>
+        <dt>Auction credits (refunds of outbid bids, proceeds)</dt>
+        <dd>
+          <span data-testid="sol-credits">{chain.data ? formatSolMrc(chain.data.credits) : '…'}</span>
+          {chain.data && BigInt(chain.data.credits) > 0n && (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() =>
+                void run(`Withdraw ${formatSolMrc(chain.data!.credits)} of credits`, { type: 'withdraw_credits', amount: chain.data!.credits }).then(() =>
+                  chain.reload(),
+                )
+              }
+            >
+              Withdraw credits to your balance
+            </button>
+          )}
+        </dd>
         <dt>MRC</dt>
         <dd data-testid="sol-balance">{account.data ? formatSolMrc(account.data.balance) : '…'}</dd>
         <dt>Voting power (deposited)</dt>
         <dd data-testid="sol-voting-power">{account.data ? formatSolMrc(account.data.voting_power) : '…'}</dd>
       </dl>
       {account.error && <ErrorNotice error={explainIndexer(account.error, 'The account could not be loaded')} />}
+      {chain.error && <ErrorNotice error={explainSolana(chain.error)} />}
+      <SolanaFeeChoice />
       <h2>Items</h2>
       {items.data && items.data.items.length === 0 && <p>No items on Solana.</p>}
       <ul className="listings">
@@ -477,35 +557,13 @@ export function SolanaAccount() {
           <li key={item.token_id} className="card">
             Item #{item.token_id} · class {item.class ?? '?'} · rarity {item.rarity ?? '?'} · power {item.power ?? '?'}
             {item.mint && (
-              <ListItem mint={item.mint} busy={busy} onList={(label, action) => void run(label, action)} />
+              <SolanaListForm mint={item.mint} busy={busy} onList={(label, action) => void run(label, action)} />
             )}
           </li>
         ))}
       </ul>
       <TxProgress steps={steps} />
     </section>
-  )
-}
-
-type ListHandler = (label: string, action: { type: 'list'; item_mint: string; kind: 'fixed'; start_price: string }) => void
-
-function ListItem({ mint, busy, onList }: { mint: string; busy: boolean; onList: ListHandler }) {
-  const [price, setPrice] = useState('')
-  const value = parseSolMrc(price)
-  return (
-    <form
-      className="inline"
-      aria-label="List at a fixed price"
-      onSubmit={(e) => {
-        e.preventDefault()
-        if (value !== null) onList(`List for ${formatSolMrc(value)}`, { type: 'list', item_mint: mint, kind: 'fixed', start_price: value.toString() })
-      }}
-    >
-      <input aria-label="Fixed price (MRC)" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />
-      <button type="submit" disabled={busy || value === null}>
-        List at a fixed price
-      </button>
-    </form>
   )
 }
 
@@ -575,7 +633,7 @@ function SolanaItemCard({ item, busy, onList }: { item: SolanaItem; busy: boolea
           ))}
         </ol>
       )}
-      {item.mint && <ListItem mint={item.mint} busy={busy} onList={onList} />}
+      {item.mint && <SolanaListForm mint={item.mint} busy={busy} onList={onList} />}
     </li>
   )
 }

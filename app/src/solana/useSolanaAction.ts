@@ -3,17 +3,19 @@ import type { Step } from '../gasless/useGasless'
 import { RelayerError } from '../relayer/errors'
 import type { RequestView, SolanaAction } from '../relayer/types'
 import { useApp } from '../session/AppContext'
+import { useGasPayer } from '../session/gasChoice'
 import { explainSolana, explainSolanaFailure } from './errors'
 import { sendSolana } from './send'
 import { useSolana } from './SolanaContext'
 
 /**
- * Runs one gasless Solana action with its progress as a `Step` (shown by `TxProgress`, like the EVM steps). A refused
+ * Runs one Solana action (gasless, or paid by a wallet user who chose to pay the fee) with its progress as a `Step` (shown by `TxProgress`, like the EVM steps). A refused
  * or failed action is shown with its reason; `run` resolves whether it was confirmed.
  */
 export function useSolanaAction() {
   const { chainChanged, signOut } = useApp()
   const { actor } = useSolana()
+  const [payer] = useGasPayer('solana')
   const [steps, setSteps] = useState<Step[]>([])
   const [busy, setBusy] = useState(false)
   const stepRef = useRef<Step>({ label: '' })
@@ -29,7 +31,7 @@ export function useSolanaAction() {
       setSteps([stepRef.current])
       setBusy(true)
       try {
-        const result = await sendSolana(actor, action, (progress) => update({ progress }))
+        const result = await sendSolana(actor, action, (progress) => update({ progress }), payer)
         update({ result })
         if (result.status === 'failed') {
           update({ error: { title: explainSolanaFailure(result.error), reason: 'failed', detail: result.error ?? undefined } })
@@ -45,7 +47,7 @@ export function useSolanaAction() {
         chainChanged()
       }
     },
-    [actor, chainChanged, signOut],
+    [actor, chainChanged, payer, signOut],
   )
 
   return { steps, busy, run }
