@@ -444,6 +444,11 @@ test('a Solana wallet user pays the fee itself: lists a Dutch auction, cancels i
   const proposalCard = page.getByTestId(`sol-proposal-${indexedProposal.proposal_id}`)
   await proposalCard.waitFor({ timeout: 30_000 })
   assert.equal(await proposalCard.getByTestId('proposal-state').textContent(), 'active')
+  // The parameter history is the indexer's (no parameter has changed on this node yet: the proposals are open).
+  const changes = await indexer('/parameters/history')
+  const panel = page.getByTestId('sol-parameters')
+  if (changes.items.length === 0) await panel.getByText('No parameter has changed since the deployment.').waitFor()
+  else assert.equal(await panel.locator('[data-testid^=change-]').count(), changes.items.length)
   assert.deepEqual(sponsored, [], 'the relayer was asked to pay for nothing')
   await screenshot(page, stack.artifacts, 'solana-dao-propose-self-paid')
   await page.context().close()

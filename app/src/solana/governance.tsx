@@ -1,8 +1,12 @@
 import { useState, type FormEvent } from 'react'
+import { formatUtc } from '../chain/format'
+import { useChainData } from '../chain/useChainData'
+import { ErrorNotice } from '../components/ErrorNotice'
 import { TxProgress } from '../components/TxProgress'
+import { explainIndexer } from '../indexer/client'
 import type { ProposedChange } from '../relayer/types'
 import { formatSolMrc, parseSolMrc } from './format'
-import type { SolanaProposal } from './indexer'
+import { solanaIndexer, type SolanaProposal } from './indexer'
 import { useSolanaAction } from './useSolanaAction'
 
 /** The Solana economy parameters a proposal can change from the app, with their units and the program's bounds. */
@@ -101,6 +105,55 @@ export function SolanaExecute({ proposal, now }: { proposal: SolanaProposal; now
         </button>
       )}
       <TxProgress steps={steps} />
+    </div>
+  )
+}
+
+/** The program's names of the parameters (as in its `ParameterChanged` events, the EVM suite's names too). */
+const EVENT_NAMES: Record<string, { label: string; unit: 'bps' | 's' | 'mrc' | 'address' }> = {
+  marketFeeBps: { label: 'Market fee', unit: 'bps' },
+  royaltyCapBps: { label: 'Royalty cap', unit: 'bps' },
+  minBidIncrementBps: { label: 'Minimum bid increment', unit: 'bps' },
+  antiSnipeBuffer: { label: 'Anti-snipe buffer', unit: 's' },
+  minAuctionDuration: { label: 'Shortest auction', unit: 's' },
+  maxAuctionDuration: { label: 'Longest auction', unit: 's' },
+  emissionRate: { label: 'Emission rate', unit: 'mrc' },
+  dailyRewardCap: { label: 'Daily reward cap', unit: 'mrc' },
+  gameServer: { label: 'Game server', unit: 'address' },
+}
+
+function showValue(name: string, value: string): string {
+  switch (EVENT_NAMES[name]?.unit) {
+    case 'bps':
+      return `${Number(value) / 100}% (${value} bps)`
+    case 's':
+      return `${value} s`
+    case 'mrc':
+      return formatSolMrc(value)
+    default:
+      return value
+  }
+}
+
+/** Every change of a Solana economy parameter (the indexer's `/solana/v1/parameters/history`), newest first. */
+export function SolanaParameterHistory() {
+  const history = useChainData(() => solanaIndexer.parameterHistory(), [], 5_000)
+  return (
+    <div className="card" data-testid="sol-parameters">
+      <h2>Economy parameter changes</h2>
+      {history.error && <ErrorNotice error={explainIndexer(history.error, 'The parameter history could not be loaded')} />}
+      {history.data && history.data.items.length === 0 && <p>No parameter has changed since the deployment.</p>}
+      {history.data && history.data.items.length > 0 && (
+        <ol className="bids" data-testid="parameter-history">
+          {history.data.items.map((c) => (
+            <li key={`${c.block_number}-${c.log_index}`} data-testid={`change-${c.name}`}>
+              <strong>{EVENT_NAMES[c.name]?.label ?? c.name}</strong>: {showValue(c.name, c.old_value)} → {showValue(c.name, c.new_value)} ·{' '}
+              {formatUtc(c.block_time)}
+            </li>
+          ))}
+        </ol>
+      )}
+      {!history.data && !history.error && <p aria-busy="true">Loading…</p>}
     </div>
   )
 }

@@ -7,6 +7,7 @@ import {
   type IndexedListing,
   type ItemEvent,
   type Page,
+  type ParameterChange,
 } from '../indexer/client'
 
 /** GET /solana/v1/accounts/{pubkey}. */
@@ -62,6 +63,7 @@ export const solanaIndexer = {
   listing: (id: string) => indexerGet<IndexedListing>(`${S}/listings/${id}`),
   bids: (listing: string) => indexerGet<Page<IndexedBid>>(`${S}/bids`, { listing, limit: '500' }),
   proposals: () => indexerGet<Page<SolanaProposal>>(`${S}/proposals`, { limit: '50' }),
+  parameterHistory: () => indexerGet<Page<ParameterChange>>(`${S}/parameters/history`, { limit: '500' }),
   votes: (proposal: string, voter?: string) =>
     indexerGet<Page<SolanaVote>>(`${S}/proposals/${proposal}/votes`, { voter, limit: '500' }),
 }

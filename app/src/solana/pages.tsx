@@ -16,7 +16,7 @@ import { useSolana, type SolanaActor } from './SolanaContext'
 import { useSolanaAction } from './useSolanaAction'
 import { explainSolana } from './errors'
 import { formatSol, SolanaFeeChoice, useSolanaAccountState } from './FeeChoice'
-import { SolanaExecute, SolanaProposeForm } from './governance'
+import { SolanaExecute, SolanaParameterHistory, SolanaProposeForm } from './governance'
 import { SolanaListForm, type ListHandler } from './ListForm'
 import { useGasPayer } from '../session/gasChoice'
 
@@ -389,6 +389,7 @@ export function SolanaDao() {
           <ProposalCard key={p.proposal_id} proposal={p} voter={actor?.address} />
         ))}
       </ul>
+      <SolanaParameterHistory />
     </section>
   )
 }
