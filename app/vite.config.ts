@@ -3,7 +3,8 @@
 //   /indexer/*                  -> the indexer's REST API (MERCATO_INDEXER_URL)
 //   /rpc                        -> the EVM JSON-RPC node (MERCATO_EVM_RPC_URL)
 //   /solana-rpc                 -> the Solana JSON-RPC node (MERCATO_SOLANA_RPC_URL, else the manifest's
-//                                  solana.rpcUrl when the server starts): a wallet that pays its own fee sends there
+//                                  solana.rpcUrl when the server starts), only the three methods a wallet that pays
+//                                  its own fee needs: sendTransaction, getSignatureStatuses, getBlockHeight
 //   /config/manifest.json       -> the deployment manifest (MERCATO_MANIFEST), read on every request so a restarted
 //                                  stack needs no rebuild of the app
 // The same proxy serves `vite` (development) and `vite preview` (the built app, used by the end-to-end tests).
@@ -34,7 +35,6 @@ const proxy: Record<string, ProxyOptions> = {
   '/api': { target: relayerUrl, changeOrigin: true, xfwd: true, rewrite: (path) => path.replace(/^\/api/, '') },
   '/indexer': { target: indexerUrl, changeOrigin: true, rewrite: (path) => path.replace(/^\/indexer/, '') },
   '/rpc': { target: rpcUrl, changeOrigin: true, rewrite: () => '/' },
-  '/solana-rpc': { target: solanaRpcUrl(), changeOrigin: true, rewrite: () => '/' },
 }
 
 /** Serves the manifest's EVM section, with the RPC URL replaced by the same-origin /rpc path, and the Solana addresses. */
@@ -60,14 +60,57 @@ const serveManifest: Connect.NextHandleFunction = (req, res, next) => {
     })
 }
 
+/** The JSON-RPC methods `/solana-rpc` forwards (a public node URL's quota is not lent for anything else). */
+const SOLANA_METHODS = ['sendTransaction', 'getSignatureStatuses', 'getBlockHeight']
+const MAX_SOLANA_BODY = 64 * 1024
+
+/** `/solana-rpc`: one JSON-RPC request (no batches) of `SOLANA_METHODS`, forwarded to the Solana node. */
+function solanaRpcProxy(target: string): Connect.NextHandleFunction {
+  return (req, res, next) => {
+    if (req.url?.split('?')[0] !== '/solana-rpc') return next()
+    const reply = (status: number, body: string) => {
+      res.statusCode = status
+      res.setHeader('Content-Type', 'application/json')
+      res.end(body)
+    }
+    const refuse = (status: number, code: number, message: string, id: unknown = null) =>
+      reply(status, JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } }))
+    if (req.method !== 'POST') return refuse(405, -32600, 'POST one JSON-RPC request')
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= MAX_SOLANA_BODY) chunks.push(chunk)
+    })
+    req.on('end', () => {
+      if (size > MAX_SOLANA_BODY) return refuse(413, -32600, `the request is over ${MAX_SOLANA_BODY} bytes`)
+      let body: { method?: unknown; id?: unknown }
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      } catch {
+        return refuse(400, -32700, 'the request is not JSON')
+      }
+      if (Array.isArray(body) || typeof body?.method !== 'string' || !SOLANA_METHODS.includes(body.method)) {
+        return refuse(403, -32601, `only ${SOLANA_METHODS.join(', ')} are forwarded to the Solana node`, body?.id ?? null)
+      }
+      fetch(target, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+        .then(async (answer) => reply(answer.status, await answer.text()))
+        .catch((error: Error) => refuse(502, -32603, `the Solana node is unreachable: ${error.message}`, body.id ?? null))
+    })
+  }
+}
+
 function mercatoConfig(): Plugin {
+  const solanaRpc = solanaRpcProxy(solanaRpcUrl())
   return {
     name: 'mercato-config',
     configureServer(server) {
       server.middlewares.use(serveManifest)
+      server.middlewares.use(solanaRpc)
     },
     configurePreviewServer(server) {
       server.middlewares.use(serveManifest)
+      server.middlewares.use(solanaRpc)
     },
   }
 }

@@ -3,8 +3,9 @@
 //!
 //! The local node (surfpool with the SBF builds from `target/deploy`, `BENCH_SLOT_MS` slots, default 100) with the
 //! economy deployed; `BENCH_EVENTS` events (default 20,000) generated as governance deposits, `BENCH_PER_TX`
-//! (default 10) per transaction, from `BENCH_SENDERS` wallets (default 8), sent 8 at a time without preflight (in chunks of 100 under one blockhash) and
-//! then confirmed. Measured on that chain: the node's reads alone (`getSignaturesForAddress` of the governance
+//! (default 10) per transaction, from `BENCH_SENDERS` wallets (default 8), sent 8 at a time without preflight (in
+//! chunks of 100 under one blockhash, each chunk confirmed before the next; dropped ones signed again once their
+//! blockhash expired). Measured on that chain: the node's reads alone (`getSignaturesForAddress` of the governance
 //! program, then `getTransaction` of every signature, 16 at a time as the indexer reads them); and the indexer's
 //! Solana backfill (`SolanaIndexer::backfill`, what the `backfill` command runs, `BENCH_BATCH` transactions per
 //! commit, default 500) into an empty database. It checks that every generated event was stored once and prints
@@ -86,47 +87,71 @@ async fn main() {
         transactions * per_tx
     );
     let started = Instant::now();
-    // In chunks of 100 transactions, each signed with a fresh blockhash (a blockhash expires after 150 slots).
+    // In chunks of 100 transactions signed under one fresh blockhash, each chunk confirmed before the next. A
+    // transaction the node dropped (it answers "Blockhash not found" to some sent without preflight) is signed again
+    // under a new blockhash, but only once its first blockhash has expired: then the first can no longer land, so
+    // no deposit is made twice.
     let config = RpcSendTransactionConfig { skip_preflight: true, ..RpcSendTransactionConfig::default() };
     let rpc_ref = &rpc;
-    let mut signatures = Vec::with_capacity(transactions as usize);
-    for first in (0..transactions).step_by(100) {
-        let blockhash = rpc.get_latest_blockhash().await.unwrap();
-        let signed: Vec<_> = (first..(first + 100).min(transactions))
-            .map(|t| {
-                let wallet = &wallets[t as usize % senders];
-                let ixs: Vec<_> =
-                    (0..per_tx).map(|j| governance::deposit(wallet.pubkey(), 1 + t * per_tx + j)).collect();
-                solana_transaction::Transaction::new_signed_with_payer(
-                    &ixs,
-                    Some(&wallet.pubkey()),
-                    &[wallet],
-                    blockhash,
-                )
-            })
-            .collect();
-        let sent: Vec<_> = futures_util::stream::iter(signed.iter())
-            .map(|tx| async move { rpc_ref.send_transaction_with_config(tx, config).await })
-            .buffered(8)
-            .try_collect()
-            .await
-            .expect("sent");
-        signatures.extend(sent);
-    }
     let mut failed = 0;
-    for chunk in signatures.chunks(256) {
-        loop {
-            let statuses = rpc.get_signature_statuses(chunk).await.unwrap().value;
-            let confirmed = statuses.iter().all(|s| {
-                s.as_ref()
-                    .is_some_and(|s| s.satisfies_commitment(solana_commitment_config::CommitmentConfig::confirmed()))
-            });
-            if confirmed {
-                failed += statuses.iter().filter(|s| s.as_ref().is_some_and(|s| s.err.is_some())).count();
-                break;
+    let mut resent = 0;
+    for first in (0..transactions).step_by(100) {
+        let mut pending: Vec<u64> = (first..(first + 100).min(transactions)).collect();
+        while !pending.is_empty() {
+            let blockhash = rpc.get_latest_blockhash().await.unwrap();
+            let signed: Vec<_> = pending
+                .iter()
+                .map(|&t| {
+                    let wallet = &wallets[t as usize % senders];
+                    let ixs: Vec<_> =
+                        (0..per_tx).map(|j| governance::deposit(wallet.pubkey(), 1 + t * per_tx + j)).collect();
+                    solana_transaction::Transaction::new_signed_with_payer(
+                        &ixs,
+                        Some(&wallet.pubkey()),
+                        &[wallet],
+                        blockhash,
+                    )
+                })
+                .collect();
+            // A send the node refuses outright is left to the expiry below like a dropped one.
+            let _: Vec<_> = futures_util::stream::iter(signed.iter())
+                .map(|tx| async move { rpc_ref.send_transaction_with_config(tx, config).await })
+                .buffered(8)
+                .collect()
+                .await;
+            let signatures: Vec<_> = signed.iter().map(|tx| tx.signatures[0]).collect();
+            loop {
+                let statuses = rpc.get_signature_statuses(&signatures).await.unwrap().value;
+                let landed: Vec<bool> = statuses
+                    .iter()
+                    .map(|s| {
+                        s.as_ref().is_some_and(|s| {
+                            s.satisfies_commitment(solana_commitment_config::CommitmentConfig::confirmed())
+                        })
+                    })
+                    .collect();
+                if landed.iter().all(|l| *l) {
+                    failed += statuses.iter().filter(|s| s.as_ref().is_some_and(|s| s.err.is_some())).count();
+                    pending.clear();
+                    break;
+                }
+                let commitment = solana_commitment_config::CommitmentConfig::processed();
+                if !rpc.is_blockhash_valid(&blockhash, commitment).await.unwrap() {
+                    // Expired: whatever has not landed never will; sign those again.
+                    let statuses = rpc.get_signature_statuses(&signatures).await.unwrap().value;
+                    failed += statuses.iter().filter(|s| s.as_ref().is_some_and(|s| s.err.is_some())).count();
+                    pending = pending.iter().zip(&statuses).filter(|(_, s)| s.is_none()).map(|(t, _)| *t).collect();
+                    resent += pending.len();
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+    if resent > 0 {
+        println!(
+            "generation: {resent} transactions dropped by the node were signed again after their blockhash expired"
+        );
     }
     assert_eq!(failed, 0, "{failed} generated transactions failed");
     let generated = started.elapsed().as_secs_f64();

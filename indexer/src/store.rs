@@ -207,7 +207,8 @@ pub async fn commit(
 
 /// Undoes everything of `chain` above `ancestor` (derived rows, raw events, blocks) and sets the checkpoint there, in
 /// one transaction and one call (`rollback_to`, migration `0011_fast_rollback.sql`, which lists the append-only
-/// tables). Returns the number of undo records replayed.
+/// tables), counting the rollback in the checkpoint row (`rollbacks`, read by the API's answer cache). Returns the
+/// number of undo records replayed.
 pub async fn rollback(pool: &PgPool, chain: &str, expected: u64, ancestor: Checkpoint) -> Result<i64, StoreError> {
     let mut tx = pool.begin().await?;
     lock_checkpoint(&mut tx, chain, Some(expected)).await?;
@@ -216,6 +217,10 @@ pub async fn rollback(pool: &PgPool, chain: &str, expected: u64, ancestor: Check
         .bind(ancestor.number as i64)
         .bind(ancestor.hash.as_slice())
         .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE checkpoints SET rollbacks = rollbacks + 1 WHERE chain = $1")
+        .bind(chain)
+        .execute(&mut *tx)
         .await?;
     tx.commit().await?;
     Ok(replayed)

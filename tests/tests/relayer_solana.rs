@@ -394,6 +394,27 @@ async fn zero_sol_users_bid_and_vote_and_the_fee_payer_cannot_be_drained() {
     let body = json!({"signer": wally.pubkey().to_string(), "instructions": wire(&[governance::deposit(wally.pubkey(), MRC)]), "pay_fee": "signer"});
     let (status, answer) = relayer.post("/v1/solana/prepare", body, None, None).await;
     assert_eq!((status, reason(&answer)), (422, "insufficient_sol".into()), "{answer}");
+    // So is a wallet that exists but cannot pay the rent of the account its instruction creates (a voter record).
+    let poor = Keypair::new();
+    client::airdrop(&rpc, &poor.pubkey(), 900_000).await.expect("airdrop");
+    pay_currency(&rpc, holder, &mint, &poor.pubkey(), 10 * MRC).await;
+    let body = json!({"signer": poor.pubkey().to_string(), "instructions": wire(&[governance::deposit(poor.pubkey(), MRC)]), "pay_fee": "signer"});
+    let (status, answer) = relayer.post("/v1/solana/prepare", body, None, None).await;
+    assert_eq!((status, reason(&answer)), (422, "insufficient_sol".into()), "{answer}");
+    assert!(answer["error"]["message"].as_str().unwrap().contains("holds 900000 lamports"), "{answer}");
+    // Only the Mercato suite's user instructions are prepared, whoever pays: a plain token transfer is refused.
+    let plain = anchor_spl::token::spl_token::instruction::transfer(
+        &anchor_spl::token::ID,
+        &token::currency_account(&holder.pubkey()),
+        &token::currency_account(&wally.pubkey()),
+        &holder.pubkey(),
+        &[],
+        MRC,
+    )
+    .unwrap();
+    let body = json!({"signer": holder.pubkey().to_string(), "instructions": wire(&[plain]), "pay_fee": "signer"});
+    let (status, answer) = relayer.post("/v1/solana/prepare", body, None, None).await;
+    assert_eq!((status, reason(&answer)), (403, "program_not_allowed".into()), "{answer}");
     // `execute` is built for anyone; the proposal is not executable yet (voting is open), so preparing it is refused.
     let execute = parsed(build(&relayer, &wally.pubkey(), json!({"type": "execute", "proposal_id": next_id})).await);
     let mut expected = governance::execute(next_id);
@@ -402,6 +423,7 @@ async fn zero_sol_users_bid_and_vote_and_the_fee_payer_cannot_be_drained() {
     let body = json!({"signer": wally.pubkey().to_string(), "instructions": wire(&execute)});
     let (status, answer) = relayer.post("/v1/solana/prepare", body, None, None).await;
     assert_eq!((status, reason(&answer)), (422, "simulation_failed".into()), "{answer}");
+    assert!(answer["error"]["message"].as_str().unwrap().contains("HoldUpNotOver"), "the program's reason: {answer}");
 
     // ---- refusals: none is stored, none costs the fee payer anything
     let (requests_before,): (i64,) = sqlx::query_as("SELECT count(*) FROM requests").fetch_one(&pool).await.unwrap();
@@ -551,6 +573,16 @@ async fn zero_sol_users_bid_and_vote_and_the_fee_payer_cannot_be_drained() {
             json!({"signer": signer, "action": {"type": "propose", "change": {"parameter": "game_server", "value": "x"}}}),
             400,
             "invalid_action",
+        ),
+        (
+            json!({"signer": signer, "action": {"type": "propose", "change": {"parameter": "market_fee_bps", "value": 5000}}}),
+            400,
+            "parameter_out_of_bounds",
+        ),
+        (
+            json!({"signer": signer, "action": {"type": "propose", "change": {"parameter": "auction_duration_bounds", "value": {"min": 30, "max": 7200}}}}),
+            400,
+            "parameter_out_of_bounds",
         ),
     ];
     for (body, status, expected) in actions {

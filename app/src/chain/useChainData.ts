@@ -10,8 +10,8 @@ export interface ChainData<T> {
 
 /**
  * Reads from the chain (or the relayer) and reads again when `deps` change, after every confirmed action, and on
- * `reload()`, and every `refreshMs` if given (other people act too). The previous data stays on screen while a new
- * read runs.
+ * `reload()`, and every `refreshMs` if given (other people act too) while the page is visible. The previous data
+ * stays on screen while a new read runs.
  */
 export function useChainData<T>(read: () => Promise<T>, deps: unknown[], refreshMs?: number): ChainData<T> {
   const { chainVersion } = useApp()
@@ -38,10 +38,16 @@ export function useChainData<T>(read: () => Promise<T>, deps: unknown[], refresh
     // `read` is a new closure every render: the caller's `deps` say when it reads something else.
   }, [...deps, chainVersion, nonce])
 
+  // A page in a background tab does not poll; it reads once when it is shown again.
   useEffect(() => {
     if (!refreshMs) return
-    const timer = setInterval(reload, refreshMs)
-    return () => clearInterval(timer)
+    const timer = setInterval(() => document.visibilityState !== 'hidden' && reload(), refreshMs)
+    const onVisible = () => document.visibilityState === 'visible' && reload()
+    document.addEventListener('visibilitychange', onVisible)
+    return () => {
+      clearInterval(timer)
+      document.removeEventListener('visibilitychange', onVisible)
+    }
   }, [refreshMs, reload])
 
   return { data, error, loading, reload }

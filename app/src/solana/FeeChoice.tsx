@@ -12,9 +12,12 @@ export function formatSol(lamports: number | bigint): string {
   return `${cut ? `${whole}.${cut}` : whole} SOL`
 }
 
-/** The signed-in Solana user's SOL and auction credits, read from the chain by the relayer (refreshed every 5 s). */
-export function useSolanaAccountState(address: string | undefined) {
-  return useChainData(() => (address ? relayer.solanaAccount(address) : Promise.resolve(undefined)), [address], 5_000)
+/**
+ * The signed-in Solana user's SOL and auction credits, read from the chain by the relayer, refreshed every
+ * `refreshMs` (the relayer limits these reads per client address together with action builds).
+ */
+export function useSolanaAccountState(address: string | undefined, refreshMs = 5_000) {
+  return useChainData(() => (address ? relayer.solanaAccount(address) : Promise.resolve(undefined)), [address], refreshMs)
 }
 
 /**
@@ -27,7 +30,7 @@ export function SolanaFeeChoice() {
   const [payer, setPayer] = useGasPayer('solana')
   const name = useId()
   const wallet = actor?.kind === 'wallet' ? actor.address : undefined
-  const state = useSolanaAccountState(wallet)
+  const state = useSolanaAccountState(wallet, 15_000)
   if (!wallet) return null
   return (
     <fieldset className="segmented gas-choice" data-testid="sol-fee-choice">

@@ -18,6 +18,12 @@ describe('Solana errors in words', () => {
   it('recognizes a second vote (the vote record already exists)', () => {
     expect(decodeSolanaError('Allocate: account Address { address: 9x } already in use')).toMatch(/already done/)
   })
+  it("tells SOL from MRC: the fee payer's lack of SOL is not a token account's lack of MRC", () => {
+    expect(decodeSolanaError('Transaction simulation failed: Insufficient funds for fee')).toMatch(/too little SOL/)
+    expect(decodeSolanaError('Attempt to debit an account but found no record of a prior credit.')).toMatch(/too little SOL/)
+    expect(decodeSolanaError('Transfer: insufficient lamports 900000, need 1500000')).toMatch(/too little SOL/)
+    expect(decodeSolanaError('Program log: Error: insufficient funds | Program Tokenkeg failed')).toBe('Not enough MRC for this.')
+  })
   it('leaves unknown failures alone', () => {
     expect(decodeSolanaError('blockhash not found')).toBeUndefined()
   })

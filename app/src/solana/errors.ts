@@ -26,6 +26,11 @@ export function decodeSolanaError(text: string): string | undefined {
   if (anchor) return SENTENCES[anchor[1]] ?? `The program refused: ${anchor[2].trim()}.`
   // A vote record (one per voter and proposal) that already exists: its creation fails in the system program.
   if (/already in use/.test(text)) return 'You have already done this (for a vote: one per proposal).'
+  // The fee payer short of SOL (its account missing, or too little for the fee or an account's rent).
+  if (/Insufficient funds for fee|no record of a prior credit|insufficient lamports|InsufficientFundsForRent/i.test(text)) {
+    return 'Your wallet has too little SOL for the network fee and rent of this action.'
+  }
+  // SPL Token's "Error: insufficient funds": the currency account holds less than the amount.
   if (/insufficient funds/i.test(text)) return 'Not enough MRC for this.'
   return undefined
 }

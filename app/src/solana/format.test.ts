@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatSolMrc, parseSolMrc, solMrcInput } from './format'
+import { formatSolMrc, parseSolMrc, pubkeyFromInteger, solMrcInput } from './format'
 
 describe('Solana MRC amounts (9 decimals)', () => {
   it('formats base units exactly', () => {
@@ -20,5 +20,15 @@ describe('Solana MRC amounts (9 decimals)', () => {
   it('round-trips through the input field', () => {
     expect(solMrcInput(126_000_000_000n)).toBe('126')
     expect(parseSolMrc(solMrcInput(1_000_000_001n))).toBe(1_000_000_001n)
+  })
+})
+
+describe('keys stored as integers', () => {
+  it('writes them in base58, leading zero bytes as 1s', () => {
+    // The SPL Token program's id: its 32 bytes, big-endian, as one integer.
+    const token = [6, 221, 246, 225, 215, 101, 161, 147, 217, 203, 225, 70, 206, 235, 121, 172, 28, 180, 133, 237, 95, 91, 55, 145, 58, 140, 245, 133, 126, 255, 0, 169]
+    const value = token.reduce((n, b) => (n << 8n) | BigInt(b), 0n)
+    expect(pubkeyFromInteger(value.toString())).toBe('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA')
+    expect(pubkeyFromInteger(0n)).toBe('11111111111111111111111111111111')
   })
 })

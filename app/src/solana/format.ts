@@ -29,3 +29,16 @@ export function solMrcInput(amount: bigint): string {
 
 /** The default pubkey (32 zero bytes) in base58: "no high bidder" on chain. */
 export const NO_PUBKEY = '11111111111111111111111111111111'
+
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
+
+/** A 32-byte key given as its integer value (how the indexer's parameter history stores addresses), in base58. */
+export function pubkeyFromInteger(value: string | bigint): string {
+  const n = BigInt(value)
+  let text = ''
+  for (let x = n; x > 0n; x /= 58n) text = BASE58[Number(x % 58n)] + text
+  // Each leading zero byte of the 32 is a '1'.
+  const bytes = n.toString(16).padStart(64, '0')
+  for (let i = 0; i < 64 && bytes.slice(i, i + 2) === '00'; i += 2) text = `1${text}`
+  return text
+}

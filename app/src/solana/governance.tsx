@@ -5,31 +5,34 @@ import { ErrorNotice } from '../components/ErrorNotice'
 import { TxProgress } from '../components/TxProgress'
 import { explainIndexer } from '../indexer/client'
 import type { ProposedChange } from '../relayer/types'
-import { formatSolMrc, parseSolMrc } from './format'
+import { formatSolMrc, parseSolMrc, pubkeyFromInteger } from './format'
 import { solanaIndexer, type SolanaProposal } from './indexer'
 import { useSolanaAction } from './useSolanaAction'
 
 /** The Solana economy parameters a proposal can change from the app, with their units and the program's bounds. */
 const PARAMETERS = {
-  market_fee_bps: { label: 'Market fee', unit: 'bps', hint: 'basis points: 100 = 1%; at most 1,000' },
-  royalty_cap_bps: { label: 'Royalty cap', unit: 'bps', hint: 'basis points; at most 2,500' },
-  min_bid_increment_bps: { label: 'Minimum bid increment', unit: 'bps', hint: 'basis points; 1 to 5,000' },
-  anti_snipe_buffer: { label: 'Anti-snipe buffer', unit: 's', hint: 'seconds; at most 3,600' },
-  emission_rate: { label: 'Emission rate', unit: 'mrc', hint: 'MRC per second' },
-  daily_reward_cap: { label: 'Daily reward cap', unit: 'mrc', hint: 'MRC per player per day' },
+  market_fee_bps: { label: 'Market fee', unit: 'bps', hint: 'basis points: 100 = 1%; at most 1,000', min: 0, max: 1_000 },
+  royalty_cap_bps: { label: 'Royalty cap', unit: 'bps', hint: 'basis points; at most 2,500', min: 0, max: 2_500 },
+  min_bid_increment_bps: { label: 'Minimum bid increment', unit: 'bps', hint: 'basis points; 1 to 5,000', min: 1, max: 5_000 },
+  anti_snipe_buffer: { label: 'Anti-snipe buffer', unit: 's', hint: 'seconds; at most 3,600', min: 0, max: 3_600 },
+  // The caps of these two are in the economy config (the relayer checks them and says so).
+  emission_rate: { label: 'Emission rate', unit: 'mrc', hint: 'MRC per second', min: 0, max: 0 },
+  daily_reward_cap: { label: 'Daily reward cap', unit: 'mrc', hint: 'MRC per player per day', min: 0, max: 0 },
 } as const
 type Parameter = keyof typeof PARAMETERS
 
-/** The change a person typed, or why it is not one. */
-function change(parameter: Parameter, text: string): ProposedChange | string {
+/** The change a person typed, or why it is not one (the program's bounds, which it checks only at execution). */
+export function change(parameter: Parameter, text: string): ProposedChange | string {
   const p = PARAMETERS[parameter]
   if (p.unit === 'mrc') {
     const amount = parseSolMrc(text)
     return amount === null ? 'Enter an amount of MRC, like 0.5.' : { parameter: parameter as 'emission_rate' | 'daily_reward_cap', value: amount.toString() }
   }
   const clean = text.trim()
-  const limit = p.unit === 'bps' ? 65_535 : 4_294_967_295
-  if (!/^\d+$/.test(clean) || Number(clean) > limit) return 'Enter a whole number.'
+  if (!/^\d+$/.test(clean)) return 'Enter a whole number.'
+  if (Number(clean) < p.min || Number(clean) > p.max) {
+    return `The ${p.label.toLowerCase()} can be ${p.min.toLocaleString('en-US')} to ${p.max.toLocaleString('en-US')} ${p.unit === 's' ? 'seconds' : 'basis points'}.`
+  }
   return parameter === 'anti_snipe_buffer'
     ? { parameter, value: Number(clean) }
     : { parameter: parameter as 'market_fee_bps' | 'royalty_cap_bps' | 'min_bid_increment_bps', value: Number(clean) }
@@ -43,7 +46,8 @@ function show(c: ProposedChange): string {
 
 /**
  * Proposes a change of one economy parameter on Solana (the relayer builds `propose` with the governance's next
- * proposal id). Needs the governance's proposal threshold deposited; the program checks the value's bounds.
+ * proposal id, after checking the value's bounds: the program checks them only when the proposal is executed).
+ * Needs the governance's proposal threshold deposited.
  */
 export function SolanaProposeForm({ onProposed }: { onProposed: () => void }) {
   const { steps, busy, run } = useSolanaAction()
@@ -120,9 +124,11 @@ const EVENT_NAMES: Record<string, { label: string; unit: 'bps' | 's' | 'mrc' | '
   emissionRate: { label: 'Emission rate', unit: 'mrc' },
   dailyRewardCap: { label: 'Daily reward cap', unit: 'mrc' },
   gameServer: { label: 'Game server', unit: 'address' },
+  authority: { label: 'Economy authority', unit: 'address' },
 }
 
-function showValue(name: string, value: string): string {
+/** A parameter history value in its unit (basis points, seconds, MRC, a key). */
+export function showValue(name: string, value: string): string {
   switch (EVENT_NAMES[name]?.unit) {
     case 'bps':
       return `${Number(value) / 100}% (${value} bps)`
@@ -130,6 +136,8 @@ function showValue(name: string, value: string): string {
       return `${value} s`
     case 'mrc':
       return formatSolMrc(value)
+    case 'address':
+      return pubkeyFromInteger(value)
     default:
       return value
   }

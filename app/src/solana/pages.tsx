@@ -216,7 +216,7 @@ export function SolanaListing() {
           </>
         )}
       </dl>
-      {l.status === 'open' && actor && mint && (
+      {actor && mint && (
         <ListingAction listing={l} mint={mint} ended={ended} hasBid={hasBid} onDone={() => (listing.reload(), bids.reload())} />
       )}
       {l.status === 'open' && !actor && <p className="notice">Sign in or connect a Solana wallet to bid or buy.</p>}
@@ -271,6 +271,14 @@ function ListingAction({
     }
   }
   const price = BigInt(l.current_price ?? l.start_price)
+  if (l.status !== 'open') {
+    // Closed (bought, settled, cancelled): only the progress of what was just done here stays on screen.
+    return steps.length > 0 ? (
+      <div className="card" data-testid="solana-action">
+        <TxProgress steps={steps} />
+      </div>
+    ) : null
+  }
   if (actor?.address === l.seller) {
     // The seller's own listing: no bid or buy, but a cancel while no bid stands (the program refuses it after one).
     return (

@@ -1,3 +1,5 @@
+import { UnconfirmedTransaction } from '../gasless/explain'
+
 // The Solana node through the app server's same-origin /solana-rpc proxy. The pages read Solana through the indexer
 // and act through the relayer; only a wallet that pays its own fee sends here (sendTransaction) and follows its
 // signature to confirmation (getSignatureStatuses), as the EVM path follows a receipt.
@@ -59,22 +61,30 @@ async function status(signature: string): Promise<SignatureStatus | null> {
 
 /**
  * Waits until `signature` is confirmed or failed (answers its slot and error, `null` when it succeeded), polling
- * every `pollMs`; throws `ExpiredTransaction` once the chain is past `lastValidBlockHeight` without it.
+ * every `pollMs`; throws `ExpiredTransaction` once the chain is past `lastValidBlockHeight` without it. The
+ * transaction is already sent: a poll that fails (the node or the proxy briefly unreachable) is retried, and after
+ * `giveUpMs` of failed polls it throws `UnconfirmedTransaction` (it may still land: never reported as refused).
  */
 export async function confirmSignature(
   signature: string,
   lastValidBlockHeight: number,
-  pollMs = 500,
+  { pollMs = 500, giveUpMs = 60_000 } = {},
 ): Promise<{ slot: number; error: unknown }> {
+  let failingSince: number | null = null
   for (;;) {
-    const seen = await status(signature)
-    if (seen && (seen.err || seen.confirmationStatus === 'confirmed' || seen.confirmationStatus === 'finalized')) {
-      return { slot: seen.slot, error: seen.err ?? null }
-    }
-    const height = await rpc<number>('getBlockHeight', [{ commitment: 'confirmed' }])
-    if (height > lastValidBlockHeight) {
+    try {
+      const seen = await status(signature)
+      if (seen && (seen.err || seen.confirmationStatus === 'confirmed' || seen.confirmationStatus === 'finalized')) {
+        return { slot: seen.slot, error: seen.err ?? null }
+      }
+      const height = await rpc<number>('getBlockHeight', [{ commitment: 'confirmed' }])
       // One last look: it may have landed between the two reads (then it is followed to confirmation).
-      if (!(await status(signature))) throw new ExpiredTransaction(signature)
+      if (height > lastValidBlockHeight && !(await status(signature))) throw new ExpiredTransaction(signature)
+      failingSince = null
+    } catch (error) {
+      if (!(error instanceof SolanaRpcError)) throw error
+      failingSince ??= Date.now()
+      if (Date.now() - failingSince > giveUpMs) throw new UnconfirmedTransaction(signature)
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs))
   }

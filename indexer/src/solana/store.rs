@@ -303,11 +303,14 @@ pub async fn rollback(pool: &PgPool, chain: &str, expected: u64, to: u64) -> Res
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE checkpoints SET block_number = $2, block_hash = '', updated_at = now() WHERE chain = $1")
-        .bind(chain)
-        .bind(to as i64)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE checkpoints SET block_number = $2, block_hash = '', updated_at = now(), rollbacks = rollbacks + 1
+         WHERE chain = $1",
+    )
+    .bind(chain)
+    .bind(to as i64)
+    .execute(&mut *tx)
+    .await?;
     // The signatures above `to` are gone: the next round pages back to slot `to` instead of stopping at one.
     sqlx::query(
         "UPDATE solana_checkpoints SET slot = $2, signature = NULL, updated_at = now() WHERE chain = $1 AND slot > $2",

@@ -29,7 +29,7 @@ pub struct SolanaCall {
 pub struct PrepareRequest {
     /// The wallet (base58): the instructions' only signer.
     pub signer: String,
-    /// Instructions of sponsored Mercato programs.
+    /// Instructions of the Mercato programs' user instructions (the sponsorship allowlist, whoever pays).
     pub instructions: Vec<SolanaInstruction>,
     /// Who pays the fee: `relayer` (sponsored: sign, then `POST /v1/solana/transactions`) or `signer` (the wallet
     /// pays the fee and any rent: sign, then send it to the cluster yourself; the relayer stores and spends nothing).
@@ -188,8 +188,11 @@ pub async fn solana_instructions(
               (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn solana_prepare(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     ApiJson(request): ApiJson<PrepareRequest>,
 ) -> Result<Json<PreparedTransaction>, ApiError> {
+    // Unauthenticated, and each costs simulations: limited per client address as well as per signer.
+    state.actions_by_ip.check(&client.to_string()).map_err(ApiError::rate_limited)?;
     let engine = engine(&state)?;
     let signer: Pubkey = request
         .signer

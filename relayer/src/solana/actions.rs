@@ -9,7 +9,7 @@ use mercato_solana_client::anchor_lang::AccountDeserialize;
 use mercato_solana_client::auction::{self, Listing, ListingKind, SaleParties};
 use mercato_solana_client::governance::{self, Governance, Side};
 use mercato_solana_client::items::{self, ItemsConfig};
-use mercato_solana_client::token::{self, ParamChange};
+use mercato_solana_client::token::{self, EconomyConfig, ParamChange};
 use mercato_solana_client::{AccountMeta, Instruction, Pubkey};
 use serde::{Deserialize, Serialize};
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
@@ -100,7 +100,8 @@ pub enum SolanaAction {
 }
 
 /// A change of one economy parameter, as `{"parameter": "market_fee_bps", "value": 300}`. The program checks the
-/// bounds (e.g. a market fee of at most 1,000 bps) when the proposal is created.
+/// bounds only when a passed proposal is executed; the relayer checks them before building the proposal (a change
+/// out of bounds could be voted through and never executed).
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "parameter", content = "value", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ProposedChange {
@@ -125,6 +126,42 @@ pub enum ProposedChange {
     DailyRewardCap(Amount),
     /// The game server allowed to grant rewards (base58).
     GameServer(String),
+}
+
+/// Refuses a change the program would refuse at execution (`mercato_token`'s `update_param` bounds).
+fn check_bounds(change: &ParamChange, config: &EconomyConfig) -> Result<(), ApiError> {
+    use mercato_solana_client::mercato_token::constants::*;
+    let out = |what: String| Err(bad("parameter_out_of_bounds", what));
+    match *change {
+        ParamChange::MarketFeeBps(bps) if bps > MAX_MARKET_FEE_BPS => {
+            out(format!("the market fee is at most {MAX_MARKET_FEE_BPS} bps"))
+        }
+        ParamChange::RoyaltyCapBps(bps) if bps > MAX_ROYALTY_CAP_BPS => {
+            out(format!("the royalty cap is at most {MAX_ROYALTY_CAP_BPS} bps"))
+        }
+        ParamChange::MinBidIncrementBps(bps) if !(MIN_BID_INCREMENT_BPS..=MAX_BID_INCREMENT_BPS).contains(&bps) => {
+            out(format!("the minimum bid increment is {MIN_BID_INCREMENT_BPS}..={MAX_BID_INCREMENT_BPS} bps"))
+        }
+        ParamChange::AntiSnipeBuffer(seconds) if seconds > MAX_ANTI_SNIPE_BUFFER => {
+            out(format!("the anti-snipe buffer is at most {MAX_ANTI_SNIPE_BUFFER} s"))
+        }
+        ParamChange::AuctionDurationBounds { min, max }
+            if !(MIN_AUCTION_DURATION_FLOOR..=MIN_AUCTION_DURATION_CEIL).contains(&min)
+                || !(MAX_AUCTION_DURATION_FLOOR.max(min)..=MAX_AUCTION_DURATION_CEIL).contains(&max) =>
+        {
+            out(format!(
+                "the shortest auction is {MIN_AUCTION_DURATION_FLOOR}..={MIN_AUCTION_DURATION_CEIL} s and the longest \
+                 max({MAX_AUCTION_DURATION_FLOOR}, shortest)..={MAX_AUCTION_DURATION_CEIL} s"
+            ))
+        }
+        ParamChange::EmissionRate(rate) if rate > config.max_emission_rate => {
+            out(format!("the emission rate is at most {} base units per second", config.max_emission_rate))
+        }
+        ParamChange::DailyRewardCap(cap) if cap > config.max_daily_reward_cap => {
+            out(format!("the daily reward cap is at most {} base units", config.max_daily_reward_cap))
+        }
+        _ => Ok(()),
+    }
 }
 
 impl ProposedChange {
@@ -318,6 +355,10 @@ pub async fn build(rpc: &RpcClient, signer: Pubkey, action: &SolanaAction) -> Re
         }
         SolanaAction::Propose { change } => {
             let change = change.to_change()?;
+            let config: EconomyConfig = account(rpc, &token::PROGRAM_ID, &token::config_address())
+                .await?
+                .ok_or_else(|| ApiError::internal("the token program is not initialized"))?;
+            check_bounds(&change, &config)?;
             let governance: Governance = account(rpc, &governance::PROGRAM_ID, &governance::governance_address())
                 .await?
                 .ok_or_else(|| ApiError::internal("the governance program is not initialized"))?;

@@ -305,25 +305,33 @@ impl SolanaEngine {
         instructions: &[Instruction],
     ) -> Result<Prepared, ApiError> {
         only_signer(signer, instructions)?;
+        self.allowlist.check_instructions(instructions)?;
         let (blockhash, last_valid_block_height) =
             self.rpc.get_latest_blockhash_with_commitment(CommitmentConfig::confirmed()).await.map_err(unavailable)?;
         let trial = budgeted(instructions, MAX_COMPUTE_UNITS, 0, &signer, blockhash);
         let priority_fee = self.priority_fee(&trial).await;
-        let units = match self.simulation(&Transaction::new_unsigned(trial), signer).await? {
-            Ok((units, _)) => units,
+        let lacks_sol = |lamports: u64| {
+            refused(
+                "insufficient_sol",
+                format!(
+                    "{signer} holds {lamports} lamports: not enough for the fee and the rent of the accounts this \
+                     creates (let Mercato pay the fee instead)"
+                ),
+            )
+        };
+        let (units, left) = match self.simulation(&Transaction::new_unsigned(trial), signer).await? {
+            Ok(outcome) => outcome,
             Err(failure) if failure.lacks_sol() => {
-                let lamports = self.rpc.get_balance(&signer).await.map_err(unavailable)?;
-                return Err(refused(
-                    "insufficient_sol",
-                    format!(
-                        "{signer} holds {lamports} lamports: not enough for the fee and the rent of the accounts this \
-                         creates (let Mercato pay the fee instead)"
-                    ),
-                ));
+                return Err(lacks_sol(self.rpc.get_balance(&signer).await.map_err(unavailable)?));
             }
             Err(failure) => return Err(failure.refusal()),
         };
         let compute_units = (units + units / 5 + 1_000).min(u64::from(MAX_COMPUTE_UNITS)) as u32;
+        // The trial paid the base fee only; the transaction also pays its priority fee, from what the trial left.
+        let priority = (u64::from(compute_units) * priority_fee).div_ceil(1_000_000);
+        if left < priority {
+            return Err(lacks_sol(self.rpc.get_balance(&signer).await.map_err(unavailable)?));
+        }
         let message = budgeted(instructions, compute_units, priority_fee, &signer, blockhash);
         let fee = self.fee_for(&message).await?;
         Ok(Prepared { message, top_up: 0, fee, compute_units, priority_fee, last_valid_block_height })
@@ -725,7 +733,7 @@ fn only_signer(signer: Pubkey, instructions: &[Instruction]) -> Result<(), ApiEr
     if let Some(other) = instructions.iter().flat_map(|ix| &ix.accounts).find(|a| a.is_signer && a.pubkey != signer) {
         return Err(ApiError::bad_request(
             "unknown_signer",
-            &format!("{} would have to sign; the relayer signs only as {signer}", other.pubkey),
+            &format!("{} would have to sign; these instructions are signed by {signer} alone", other.pubkey),
         ));
     }
     Ok(())

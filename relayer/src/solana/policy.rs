@@ -75,6 +75,15 @@ impl SolanaAllowlist {
         Self { allowed }
     }
 
+    /// Refuses instructions of programs or kinds the relayer does not build or sponsor (also for transactions a
+    /// wallet pays for itself: the relayer prepares and simulates only the Mercato suite's instructions).
+    pub fn check_instructions(&self, instructions: &[mercato_solana_client::Instruction]) -> Result<(), ApiError> {
+        for ix in instructions {
+            self.instruction_name(&ix.program_id, &ix.data)?;
+        }
+        Ok(())
+    }
+
     fn instruction_name(&self, program: &Pubkey, data: &[u8]) -> Result<&'static str, ApiError> {
         let (name, instructions) = self
             .allowed
