@@ -271,6 +271,17 @@ function ListingAction({
     }
   }
   const price = BigInt(l.current_price ?? l.start_price)
+  // Anyone may settle an ended English auction, its seller too.
+  const settle = (
+    <button
+      type="button"
+      className="primary"
+      disabled={busy}
+      onClick={() => void run('Settle the auction', { type: 'settle', item_mint: mint }).then((ok) => ok && onDone())}
+    >
+      Settle
+    </button>
+  )
   if (l.status !== 'open') {
     // Closed (bought, settled, cancelled): only the progress of what was just done here stays on screen.
     return steps.length > 0 ? (
@@ -294,16 +305,7 @@ function ListingAction({
             Cancel the listing
           </button>
         )}
-        {hasBid && ended && (
-          <button
-            type="button"
-            className="primary"
-            disabled={busy}
-            onClick={() => void run('Settle the auction', { type: 'settle', item_mint: mint }).then((ok) => ok && onDone())}
-          >
-            Settle
-          </button>
-        )}
+        {hasBid && ended && settle}
         <TxProgress steps={steps} />
       </div>
     )
@@ -328,16 +330,7 @@ function ListingAction({
           {invalid && <p className="field-error">Enter an amount of MRC with at most 9 decimals, like 25 or 12.5.</p>}
         </form>
       )}
-      {l.kind === 'english' && ended && (
-        <button
-          type="button"
-          className="primary"
-          disabled={busy}
-          onClick={() => void run('Settle the auction', { type: 'settle', item_mint: mint }).then((ok) => ok && onDone())}
-        >
-          Settle
-        </button>
-      )}
+      {l.kind === 'english' && ended && settle}
       {l.kind !== 'english' && (
         <button
           type="button"
